@@ -1,0 +1,76 @@
+"""Shared fixtures: the lesson fixtures, people in their roles, and a real Chromium."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the live server's
+# ORM calls from that thread are safe here because each test owns its database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEED_SLUG = "tass-lavrov-2025-11-13"
+FIXTURES = ["techniques", "lesson-warm-up-skate-park", f"lesson-{SEED_SLUG}"]
+
+
+@pytest.fixture
+def lessons(db):
+    """Load the taxonomy and both lessons exactly as `make demo` does."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def seed_lesson(lessons):
+    from teaching.models import Lesson
+
+    return Lesson.objects.select_related("article").get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def make_user(db):
+    from teaching.models import User
+
+    def make(username, *, role="student", password="correct-horse-battery", **extra):
+        return User.objects.create_user(
+            username,
+            password=password,
+            role=role,
+            display_name=extra.pop("display_name", username.title()),
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def teacher(make_user):
+    return make_user("teacher", role="teacher")
+
+
+@pytest.fixture
+def other_teacher(make_user):
+    return make_user("other-teacher", role="teacher")
+
+
+@pytest.fixture
+def student(make_user):
+    return make_user("student")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Run the system Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
