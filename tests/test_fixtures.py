@@ -57,3 +57,27 @@ def test_lesson_fixture_is_exactly_what_export_writes(lessons, slug):
     fixture = json.loads((FIXTURE_DIR / f"lesson-{slug}.json").read_text(encoding="utf-8"))
     lesson = Lesson.objects.get(slug=slug)
     assert fixture == json.loads(json.dumps(fixture_for_lesson(lesson)))
+
+
+LESSON_SOURCES = sorted((FIXTURE_DIR.parent / "lessons").glob("*.json"))
+
+
+@pytest.mark.parametrize("source", LESSON_SOURCES, ids=lambda path: path.stem)
+def test_lesson_fixture_matches_its_authored_bundle(lessons, source):
+    """The key is written in lessons/; the fixture must be regenerated whenever it changes."""
+    from teaching.bundles import export_bundle
+
+    authored = json.loads(source.read_text(encoding="utf-8"))
+    exported = export_bundle(Lesson.objects.get(slug=authored["lesson"]["slug"]))
+    assert exported["article"] == authored["article"]
+    assert exported["lesson"] == authored["lesson"]
+    for field in ("segments", "devices"):
+        keys = exported[field][0].keys()
+        trimmed = [{key: item.get(key) for key in keys} for item in authored[field]]
+        assert exported[field] == trimmed, f"{source.name}: {field} differ from the fixture"
+
+
+def test_both_lessons_have_an_authored_source():
+    assert {path.stem for path in LESSON_SOURCES} == {
+        name.removeprefix("lesson-") for name in FIXTURES if name.startswith("lesson-")
+    }
