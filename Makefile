@@ -36,3 +36,16 @@ $(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
 $(VENV)/.test: requirements.txt requirements-test.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.runtime $@
+
+# `make bench`: the load benchmark (bench/README in README.md's "Benchmark" section).
+# BENCH_QUICK=1 runs it in seconds, for developing the bench; the figures are then not the published ones.
+.PHONY: bench
+bench: $(VENV)/.bench
+	$(PY) -m bench.run $(if $(BENCH_QUICK),--quick)
+
+$(VENV)/.bench: requirements.txt bench/requirements.txt | $(VENV)/bin/python
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing wrk (Debian package) for the throughput scenarios"; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	touch $(VENV)/.runtime $@

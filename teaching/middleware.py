@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from teaching.security_log import log_event, log_warning, user_fields
 
 
 class PrivateCacheMiddleware:
@@ -18,4 +23,68 @@ class PrivateCacheMiddleware:
             add_never_cache_headers(response)
         # A URL answers with a whole page or with its fragment, depending on this header.
         patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+# When the idle timeout last saw a request from this session (seconds since the epoch).
+LAST_SEEN_KEY = "_lens_last_seen"
+# Saving the session is a database write: do it at most this often per session.
+LAST_SEEN_REFRESH_SECONDS = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """
+    End a signed-in session after ``SESSION_COOKIE_AGE`` seconds without a request.
+
+    Django stores a session's expiry when the session is saved, and saves it only
+    when it changes, so by itself a session would expire an hour after login
+    however busy the student was. Here each request refreshes the expiry, but the
+    session is written at most once a minute. The session cookie itself still
+    dies with the browser (``SESSION_EXPIRE_AT_BROWSER_CLOSE``), which is why the
+    expiry is refreshed by saving rather than by ``set_expiry``: that would turn
+    the cookie into a persistent one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session = request.session
+            now = int(timezone.now().timestamp())
+            last_seen = session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_COOKIE_AGE:
+                # The session store should not have handed this session back at all
+                # (cookie-based stores only check the age of the cookie): end it here.
+                log_event("session.expired", **user_fields(request.user))
+                logout(request)
+            elif last_seen is None or now - last_seen >= LAST_SEEN_REFRESH_SECONDS:
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class RefusedAccessLogMiddleware:
+    """
+    Log a signed-in user's 404 on a URL that exists: someone else's object, or a page for another role.
+
+    The access decorators answer those with 404 (so nothing leaks that the object
+    exists); the log is where a school can still see who tried. A mistyped address
+    resolves to no view and is not logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if response.status_code == 404 and match is not None and request.user.is_authenticated:
+            log_warning(
+                "access.refused",
+                status=404,
+                method=request.method,
+                view=match.view_name,
+                path=request.path,
+                **user_fields(request.user),
+            )
         return response

@@ -13,8 +13,9 @@ Everything works on plain values, so it needs neither Django nor a request.
 """
 
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 ITEM_STATUSES = ("found", "misnamed", "partly", "missed")
@@ -159,11 +160,6 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
     return sorted(merged, key=lambda s: (s.start, s.end, s.technique))
 
 
-def _overlap(a: Span, b: Span) -> int:
-    """Return how many characters a and b share."""
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
 def _trim(body: str, span: Span) -> Span | None:
     trimmed = trim_span(body, span.start, span.end)
     return None if trimmed is None else Span(*trimmed, span.technique)
@@ -174,54 +170,175 @@ def _collapse(spans: Iterable[Span]) -> list[Span]:
     return merge_spans(Span(s.start, s.end, _ANY_TECHNIQUE) for s in spans)
 
 
-def _mean_coverage(spans: Sequence[Span], others: Sequence[Span]) -> float:
+# A results page scores a whole class against one key, so the scorer works on an
+# index of disjoint spans: finding what covers a span is a binary search, not a
+# scan of every span (which made scoring grow with key items × marks).
+
+
+@dataclass(frozen=True)
+class _Disjoint:
+    """Spans in text order that neither overlap nor touch (one technique's merged spans)."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, spans: Iterable[Span]) -> "_Disjoint":
+        spans = list(spans)
+        return cls(tuple(s.start for s in spans), tuple(s.end for s in spans))
+
+    def covered(self, start: int, end: int) -> int:
+        """Return how many characters of [start, end) these spans cover."""
+        starts, ends = self.starts, self.ends
+        # Spans before the last one starting at or before ``start`` end before it.
+        index = max(bisect_right(starts, start) - 1, 0)
+        total = 0
+        while index < len(starts) and starts[index] < end:
+            shared = min(end, ends[index]) - max(start, starts[index])
+            if shared > 0:
+                total += shared
+            index += 1
+        return total
+
+
+_NOTHING = _Disjoint((), ())
+_MISSED = ItemResult("missed", None)
+
+
+def _by_technique(merged: Sequence[Span]) -> dict[str, _Disjoint]:
+    """Return merged spans indexed per technique (merge_spans keeps each technique's apart)."""
+    groups: dict[str, list[Span]] = {}
+    for span in merged:
+        groups.setdefault(span.technique, []).append(span)
+    return {technique: _Disjoint.of(spans) for technique, spans in groups.items()}
+
+
+def _mean_coverage(spans: Sequence[Span], others: Mapping[str, _Disjoint]) -> float:
     """Return the mean share of each span covered by others of its technique."""
     if not spans:
         return 0.0
     # others are merged, so no character of a span is counted twice.
     shares = (
-        sum(_overlap(span, o) for o in others if o.technique == span.technique) / (span.end - span.start)
+        others.get(span.technique, _NOTHING).covered(span.start, span.end) / (span.end - span.start)
         for span in spans
     )
     return sum(shares) / len(spans)
 
 
-def _prf(marks: Sequence[Span], key: Sequence[Span]) -> PRF:
-    """Return precision, recall and F1 of merged marks against a merged key."""
+def _prf(
+    marks: Sequence[Span],
+    key: Sequence[Span],
+    marks_index: Mapping[str, _Disjoint],
+    key_index: Mapping[str, _Disjoint],
+) -> PRF:
+    """Return precision, recall and F1 of merged marks against a merged key, each with its index."""
     if not marks and not key:
         # Nothing to find and nothing claimed: a perfect answer.
         return PRF(1.0, 1.0, 1.0)
-    precision = _mean_coverage(marks, key)
+    precision = _mean_coverage(marks, key_index)
     # Nothing to find means nothing was missed (the usual convention), but
     # any mark is then wrong, so precision and F1 are 0.
-    recall = _mean_coverage(key, marks) if key else 1.0
+    recall = _mean_coverage(key, marks_index) if key else 1.0
     if precision + recall == 0:
         return PRF(0.0, 0.0, 0.0)
     return PRF(precision, recall, 2 * precision * recall / (precision + recall))
 
 
-def _judge_item(item: Span | None, marks: Sequence[Span], any_marks: Sequence[Span]) -> ItemResult:
-    """Return the status of one trimmed key item, given merged marks."""
+def _judge_item(item: Span | None, named: Mapping[str, _Disjoint], spotted: _Disjoint) -> ItemResult:
+    """Return the status of one trimmed key item, given merged marks indexed per technique."""
     if item is None:
         # A key item of punctuation only cannot be found.
-        return ItemResult("missed", None)
+        return _MISSED
+    covered_by_any = spotted.covered(item.start, item.end)
+    if not covered_by_any:
+        # Most of a key's items are untouched by any one student's marks: no more to look at.
+        return _MISSED
     length = item.end - item.start
-    covered = Counter()
-    for mark in marks:
-        covered[mark.technique] += _overlap(item, mark)
     # Doubling the covered length keeps the 50 % boundary exact, with no floats.
-    if 2 * covered[item.technique] >= length:
+    if 2 * named.get(item.technique, _NOTHING).covered(item.start, item.end) >= length:
         return ItemResult("found", None)
-    covered_by_any = sum(_overlap(item, mark) for mark in any_marks)
     if 2 * covered_by_any >= length:
         # The key's own technique covers under half, so some other technique
         # must cover part of it. Report the one that covers most (ties: by name).
-        others = {t: n for t, n in covered.items() if t != item.technique and n}
+        others = {
+            technique: shared
+            for technique, index in named.items()
+            if technique != item.technique and (shared := index.covered(item.start, item.end))
+        }
         named_as = min(others, key=lambda t: (-others[t], t))
         return ItemResult("misnamed", named_as)
-    if covered_by_any:
-        return ItemResult("partly", None)
-    return ItemResult("missed", None)
+    return ItemResult("partly", None)
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """A devices key checked, trimmed, merged and indexed once, to score many students' marks."""
+
+    body: str
+    items: tuple[Span | None, ...]  # Each key span trimmed (None if nothing was left), in key order.
+    named: tuple[Span, ...]  # The kept items merged per technique.
+    spotted: tuple[Span, ...]  # The kept items merged as one technique.
+    neutral: tuple[tuple[int, int], ...]
+    named_index: Mapping[str, _Disjoint]
+    spotted_index: _Disjoint
+
+
+def prepare_device_key(
+    body: str, key: Sequence[Span], *, neutral: Sequence[tuple[int, int]] = ()
+) -> DeviceKey:
+    """Return ``key`` ready for ``score_marks``; raise ValueError for a span outside ``body``."""
+    for span in key:
+        _check_range(body, span.start, span.end)
+    for start, end in neutral:
+        _check_range(body, start, end)
+    # One entry per given span (None if it trimmed away), so that item results refer to key indices.
+    items = tuple(_trim(body, span) for span in key)
+    kept = [span for span in items if span is not None]
+    named, spotted = tuple(merge_spans(kept)), tuple(_collapse(kept))
+    return DeviceKey(
+        body=body,
+        items=items,
+        named=named,
+        spotted=spotted,
+        neutral=tuple(neutral),
+        named_index=_by_technique(named),
+        spotted_index=_Disjoint.of(spotted),
+    )
+
+
+def score_marks(key: DeviceKey, marks: Sequence[Span]) -> DeviceScore:
+    """Return how well marks find and name the devices of a prepared key."""
+    body = key.body
+    for span in marks:
+        _check_range(body, span.start, span.end)
+    # One entry per given mark (None if it trimmed away), so false alarms refer to mark indices.
+    marks_trimmed = [_trim(body, span) for span in marks]
+    marks_kept = [span for span in marks_trimmed if span is not None]
+
+    named_marks = merge_spans(marks_kept)
+    any_marks = _collapse(marks_kept)
+    named_index, spotted_index = _by_technique(named_marks), _Disjoint.of(any_marks)
+    items = tuple(_judge_item(item, named_index, spotted_index) for item in key.items)
+
+    # A mark overlaps some kept key item exactly when it overlaps their union.
+    false_alarms = tuple(
+        index
+        for index, mark in enumerate(marks_trimmed)
+        if mark is not None and not key.spotted_index.covered(mark.start, mark.end)
+    )
+    # Neutral ranges carry no technique; only overlap with a mark matters.
+    neutral_marked = sum(1 for start, end in key.neutral if spotted_index.covered(start, end))
+    return DeviceScore(
+        named=_prf(named_marks, key.named, named_index, key.named_index),
+        spotted=_prf(
+            any_marks, key.spotted, {_ANY_TECHNIQUE: spotted_index}, {_ANY_TECHNIQUE: key.spotted_index}
+        ),
+        items=items,
+        false_alarms=false_alarms,
+        hits=sum(1 for item in items if item.status == "found"),
+        neutral_marked=neutral_marked,
+        neutral_clean=len(key.neutral) - neutral_marked,
+    )
 
 
 def score_devices(
@@ -232,40 +349,7 @@ def score_devices(
     neutral: Sequence[tuple[int, int]] = (),
 ) -> DeviceScore:
     """Return how well marks find and name the devices of key in body."""
-    for span in (*key, *marks):
-        _check_range(body, span.start, span.end)
-    for start, end in neutral:
-        _check_range(body, start, end)
-
-    # Keep one entry per given span (None if it trimmed away) so that item
-    # results and false alarms can refer back to the caller's indices.
-    key_trimmed = [_trim(body, span) for span in key]
-    marks_trimmed = [_trim(body, span) for span in marks]
-    key_kept = [span for span in key_trimmed if span is not None]
-    marks_kept = [span for span in marks_trimmed if span is not None]
-
-    named_marks = merge_spans(marks_kept)
-    any_marks = _collapse(marks_kept)
-    items = tuple(_judge_item(item, named_marks, any_marks) for item in key_trimmed)
-
-    false_alarms = tuple(
-        index
-        for index, mark in enumerate(marks_trimmed)
-        if mark is not None and not any(_overlap(mark, item) for item in key_kept)
-    )
-    # Neutral ranges carry no technique; only overlap with a mark matters.
-    neutral_marked = sum(
-        1 for start, end in neutral if any(_overlap(Span(start, end, ""), mark) for mark in marks_kept)
-    )
-    return DeviceScore(
-        named=_prf(named_marks, merge_spans(key_kept)),
-        spotted=_prf(any_marks, _collapse(key_kept)),
-        items=items,
-        false_alarms=false_alarms,
-        hits=sum(1 for item in items if item.status == "found"),
-        neutral_marked=neutral_marked,
-        neutral_clean=len(neutral) - neutral_marked,
-    )
+    return score_marks(prepare_device_key(body, key, neutral=neutral), marks)
 
 
 # Voices --------------------------------------------------------------------

@@ -60,11 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "teaching.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "teaching.middleware.PrivateCacheMiddleware",
+    "teaching.middleware.RefusedAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "teaching.urls"
@@ -117,7 +119,11 @@ else:
 
 AUTH_USER_MODEL = "teaching.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Students have no real name or email here: their display name is what a guesser knows.
+        "OPTIONS": {"user_attributes": ["username", "display_name", "first_name", "last_name", "email"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -162,11 +168,20 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# A refused form post is logged and explained (an old tab is the usual cause).
+CSRF_FAILURE_VIEW = "teaching.views.auth.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+
+# Guessing throttles (teaching/throttle.py): this many failures within the lockout
+# time lock a username (or a class-code guesser) for that long.
+LENS_LOGIN_MAX_FAILURES = int(os.environ.get("LENS_LOGIN_MAX_FAILURES", 5))
+LENS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LENS_LOGIN_LOCKOUT_SECONDS", 15 * 60))
+LENS_JOIN_MAX_FAILURES = int(os.environ.get("LENS_JOIN_MAX_FAILURES", 5))
+LENS_JOIN_LOCKOUT_SECONDS = int(os.environ.get("LENS_JOIN_LOCKOUT_SECONDS", 15 * 60))
 
 # How long archived classes are kept before `manage.py purge_archived` deletes them.
 LENS_RETENTION_DAYS = int(os.environ.get("LENS_RETENTION_DAYS", 365))

@@ -44,6 +44,8 @@ def attempt_for(student, assignment):
 def start_attempt(student, assignment):
     """Return the student's attempt at ``assignment``, creating it on first use."""
     attempt, _ = Attempt.objects.get_or_create(student=student, assignment=assignment)
+    # Callers read the assignment (and its lesson) through the attempt: spare them a query.
+    attempt.assignment = assignment
     return attempt
 
 

@@ -13,6 +13,14 @@ SEED_SLUG = "tass-lavrov-2025-11-13"
 FIXTURES = ["techniques", "lesson-warm-up-skate-park", f"lesson-{SEED_SLUG}"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with an empty cache, so login and join-code throttles never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def lessons(db):
     """Load the taxonomy and both lessons exactly as `make demo` does."""

@@ -3,13 +3,22 @@
 from teaching.models.accounts import Invitation, User
 from teaching.models.attempts import Attempt, Mark, VoiceAnswer
 from teaching.models.classes import Assignment, Classroom, Enrollment
-from teaching.models.content import Article, KeyDevice, Lesson, Segment, Technique, Voice
+from teaching.models.content import (
+    Article,
+    DraftSuggestion,
+    KeyDevice,
+    Lesson,
+    Segment,
+    Technique,
+    Voice,
+)
 
 __all__ = [
     "Article",
     "Assignment",
     "Attempt",
     "Classroom",
+    "DraftSuggestion",
     "Enrollment",
     "Invitation",
     "KeyDevice",

@@ -81,6 +81,12 @@ class Mark(models.Model):
             models.UniqueConstraint(fields=["attempt", "client_id"], name="mark_unique_client_id"),
             *span_constraints("mark"),
         ]
+        indexes = [
+            # A student's marks in text order, and the "already marked these words" check on
+            # every save. Without it SQLite looks the words up through the technique's index,
+            # reading every student's marks of that technique.
+            models.Index(fields=["attempt", "start", "end"], name="mark_attempt_span"),
+        ]
 
     def __str__(self):
         return f"{self.technique} [{self.start}:{self.end})"

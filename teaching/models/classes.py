@@ -26,6 +26,13 @@ class ClassroomQuerySet(models.QuerySet):
         """Return the classes ``user`` teaches (none for anyone else)."""
         return self.filter(teacher=user)
 
+    def with_counts(self):
+        """Return the classes annotated with ``student_count`` and ``assignment_count``."""
+        return self.annotate(
+            student_count=models.Count("enrollments", distinct=True),
+            assignment_count=models.Count("assignments", distinct=True),
+        )
+
 
 class Classroom(models.Model):
     """A teacher's class; students join it with its join code."""
@@ -52,6 +59,12 @@ class Classroom(models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    @property
+    def grouped_join_code(self):
+        """Return the join code in two halves, easier to read off a projector: ``ABCDE-FGHJK``."""
+        half = len(self.join_code) // 2
+        return f"{self.join_code[:half]}-{self.join_code[half:]}"
 
 
 class Enrollment(models.Model):

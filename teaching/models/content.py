@@ -96,6 +96,15 @@ class LessonQuerySet(models.QuerySet):
         """Return lessons a teacher may assign."""
         return self.filter(status=Lesson.Status.PUBLISHED)
 
+    def drafts_editable_by(self, user):
+        """Return the drafts ``user`` may edit: their own, or every draft for staff."""
+        drafts = self.filter(status=Lesson.Status.DRAFT)
+        return drafts if user.is_staff else drafts.filter(created_by=user)
+
+    def visible_to(self, user):
+        """Return the lessons ``user`` may open: every published lesson and the drafts they may edit."""
+        return self.published() | self.drafts_editable_by(user)
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -246,3 +255,49 @@ class KeyDevice(models.Model):
         return (*self.lesson.natural_key(), self.position)
 
     natural_key.dependencies = ["teaching.lesson", "teaching.technique"]
+
+
+class DraftSuggestion(models.Model):
+    """A device the drafting engine proposes for a draft's key; the teacher accepts or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    lesson = models.ForeignKey(Lesson, models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    technique = models.ForeignKey(Technique, models.PROTECT, related_name="suggestions")
+    reason = models.TextField(_("why it was suggested"))
+    confidence = models.FloatField(_("confidence"), help_text=_("From 0 (a guess) to 1 (near certain)."))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["lesson", "start", "end", "pk"]
+        verbose_name = _("draft suggestion")
+        verbose_name_plural = _("draft suggestions")
+        constraints = [
+            *span_constraints("draftsuggestion"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1), name="draftsuggestion_confidence_0_to_1"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.technique}? [{self.start}:{self.end}) ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def confidence_percent(self):
+        return round(self.confidence * 100)
+
+    @property
+    def confidence_level(self):
+        """Return "low", "medium" or "high": words beside the number, so no one has to read a bar."""
+        if self.confidence < 0.4:
+            return "low"
+        return "medium" if self.confidence < 0.7 else "high"

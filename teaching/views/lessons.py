@@ -11,8 +11,10 @@ from teaching.text_runs import runs_by_segment
 @require_GET
 @teacher_required
 def lesson_list(request):
+    """List the published lessons, and the drafts this teacher may go on editing."""
     lessons = Lesson.objects.published().select_related("article")
-    return render(request, "teaching/lesson_list.html", {"lessons": lessons})
+    drafts = Lesson.objects.drafts_editable_by(request.user).select_related("article", "created_by")
+    return render(request, "teaching/lesson_list.html", {"lessons": lessons, "drafts": drafts})
 
 
 @require_GET

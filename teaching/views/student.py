@@ -63,8 +63,11 @@ def assignment_overview(request, assignment_pk):
 def attempt_submit(request, assignment_pk):
     """Ask the student to confirm (GET), then lock the attempt (POST)."""
     assignment = assignment_for_student(request.user, assignment_pk)
+    attempt = attempt_for(request.user, assignment)
     try:
-        attempt = editable_attempt(request.user, assignment)
+        # Only submitting starts an attempt: looking at the question must change nothing.
+        if request.method == "POST" or attempt is not None or assignment.is_past_due():
+            attempt = editable_attempt(request.user, assignment)
     except AttemptLocked as locked:
         messages.error(request, str(locked))
         return redirect("assignment_overview", assignment_pk=assignment.pk)
@@ -75,7 +78,7 @@ def attempt_submit(request, assignment_pk):
     context = {
         "assignment": assignment,
         "segment_count": assignment.lesson.segments.count(),
-        "answered_count": attempt.voice_answers.count(),
-        "mark_count": attempt.marks.count(),
+        "answered_count": attempt.voice_answers.count() if attempt else 0,
+        "mark_count": attempt.marks.count() if attempt else 0,
     }
     return render(request, "teaching/attempt_submit.html", context)
