@@ -15,6 +15,7 @@ from teaching.models import (
     Assignment,
     Attempt,
     Classroom,
+    DraftSuggestion,
     Enrollment,
     Invitation,
     KeyDevice,
@@ -61,6 +62,14 @@ class SegmentInline(admin.TabularInline):
     ]
 
 
+class DraftSuggestionInline(admin.TabularInline):
+    model = DraftSuggestion
+    extra = 0
+    fields = ["start", "end", "technique", "confidence", "status", "reason"]
+    readonly_fields = ["start", "end", "technique", "confidence", "reason"]
+    can_delete = False
+
+
 class KeyDeviceInline(admin.TabularInline):
     model = KeyDevice
     extra = 0
@@ -74,7 +83,7 @@ class LessonAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "slug", "summary", "article__title", "article__body"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleInline, SegmentInline, KeyDeviceInline]
+    inlines = [ArticleInline, SegmentInline, KeyDeviceInline, DraftSuggestionInline]
 
     @admin.display(description=_("segments"))
     def segment_count(self, lesson):

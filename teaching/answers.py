@@ -8,7 +8,7 @@ Also finds the quoted stretches of a sentence, which the activity uses to ask
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from teaching.models import Attempt, Segment, Voice, VoiceAnswer
@@ -40,6 +40,14 @@ QUOTE_SOURCE_NAMES = dict(QUOTE_SOURCE_CHOICES)
 
 class InvalidAnswer(ValueError):
     """An answer the activity cannot store: an unknown label, or a segment of another lesson."""
+
+
+class AnswerChanged(ValueError):
+    """Answers changed (in another tab) since the tab that sends new ones last saw them."""
+
+    def __init__(self, segments: list[Segment]):
+        super().__init__(_("Changed in another tab — reload to see the latest answer."))
+        self.segments = segments
 
 
 # Quotation marks ------------------------------------------------------------
@@ -123,29 +131,63 @@ def _check_answer(*, attempt: Attempt, segment: Segment, voice: str, quote_sourc
 
 
 def save_voice_answer(
-    *, attempt: Attempt, segment: Segment, voice: str, quote_source: str = ""
+    *, attempt: Attempt, segment: Segment, voice: str, quote_source: str = "", revision: int | None = None
 ) -> VoiceAnswer:
-    """Store the student's label for ``segment``; sending the same answer again changes nothing."""
+    """
+    Store the student's label for ``segment``; sending the same answer again changes nothing.
+
+    ``revision`` is the answer's revision the sending tab last saw (0: it saw no answer).
+    A different answer based on an older revision raises AnswerChanged and stores
+    nothing: another tab changed it meanwhile, and silently undoing that would lose it.
+    Without ``revision`` the answer is stored whatever was there.
+    """
     _check_answer(attempt=attempt, segment=segment, voice=voice, quote_source=quote_source)
-    # One INSERT … ON CONFLICT DO UPDATE: atomic by itself, where update_or_create needs a
-    # transaction, a locking read and a write (four round trips on every click).
-    [answer] = VoiceAnswer.objects.bulk_create(
-        [VoiceAnswer(attempt=attempt, segment=segment, voice=voice, quote_source=quote_source)],
-        update_conflicts=True,
-        unique_fields=["attempt", "segment"],
-        update_fields=["voice", "quote_source", "updated_at"],
-    )
-    return answer
+    with transaction.atomic():
+        # Locked, so two tabs' saves of one sentence queue here (SQLite's IMMEDIATE
+        # transactions already serialise every writer).
+        current = VoiceAnswer.objects.select_for_update().filter(attempt=attempt, segment=segment).first()
+        if current is None:
+            try:
+                # A savepoint: losing the race to another tab's first answer leaves the
+                # transaction usable for reading the winner.
+                with transaction.atomic():
+                    return VoiceAnswer.objects.create(
+                        attempt=attempt, segment=segment, voice=voice, quote_source=quote_source
+                    )
+            except IntegrityError:
+                current = VoiceAnswer.objects.select_for_update().get(attempt=attempt, segment=segment)
+        if (current.voice, current.quote_source) == (voice, quote_source):
+            return current  # A replay, or both tabs chose the same: nothing to change.
+        if revision is not None and revision != current.revision:
+            raise AnswerChanged([segment])
+        current.voice, current.quote_source = voice, quote_source
+        current.revision += 1
+        current.save(update_fields=["voice", "quote_source", "revision", "updated_at"])
+        return current
 
 
 @transaction.atomic
-def save_voice_answers(*, attempt: Attempt, answers: Iterable[tuple[Segment, str, str]]) -> int:
-    """Store several (segment, voice, quote_source) answers at once, all or none; return how many."""
+def save_voice_answers(
+    *, attempt: Attempt, answers: Iterable[tuple[Segment, str, str, int | None]]
+) -> int:
+    """
+    Store several (segment, voice, quote_source, revision) answers at once, all or none; return how many.
+
+    If any answer changed in another tab meanwhile, raise AnswerChanged naming all such segments.
+    """
     answers = list(answers)
-    for segment, voice, quote_source in answers:
+    for segment, voice, quote_source, _revision in answers:
         _check_answer(attempt=attempt, segment=segment, voice=voice, quote_source=quote_source)
-    for segment, voice, quote_source in answers:
-        save_voice_answer(attempt=attempt, segment=segment, voice=voice, quote_source=quote_source)
+    changed = []
+    for segment, voice, quote_source, revision in answers:
+        try:
+            save_voice_answer(
+                attempt=attempt, segment=segment, voice=voice, quote_source=quote_source, revision=revision
+            )
+        except AnswerChanged:
+            changed.append(segment)
+    if changed:
+        raise AnswerChanged(changed)  # Leaving the transaction this way undoes the rest too.
     return len(answers)
 
 

@@ -7,15 +7,16 @@ from teaching.validation import DeviceShape, SegmentShape, device_problems, segm
 
 
 @register("lessons")
-def check_lessons(app_configs=None, **kwargs):
-    """Report lessons whose segments or key spans do not fit their article."""
+def check_lessons(app_configs=None, *, lesson_slugs=None, **kwargs):
+    """Report lessons (all, or only ``lesson_slugs``) whose segments or key spans do not fit the article."""
     from teaching.models import Lesson, Technique
 
     try:
         slugs = set(Technique.objects.values_list("slug", flat=True))
-        lessons = list(
-            Lesson.objects.select_related("article").prefetch_related("segments", "key_devices__technique")
+        lessons = Lesson.objects.select_related("article").prefetch_related(
+            "segments", "key_devices__technique"
         )
+        lessons = list(lessons if lesson_slugs is None else lessons.filter(slug__in=lesson_slugs))
     except DatabaseError:
         # Not migrated yet (``migrate`` runs the checks first): nothing to check.
         return []

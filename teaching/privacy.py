@@ -179,9 +179,18 @@ def spreadsheet_safe(value) -> object:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _is_number(value):
         return "'" + value
     return value
+
+
+def _is_number(text: str) -> bool:
+    """Return whether ``text`` is a plain number, such as a negative kappa, which is no formula."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def class_csv_rows(data: dict):

@@ -100,13 +100,20 @@ def test_csv_export_has_one_fact_per_row_for_every_kind_of_record(world):
     assert list(rows[0]) == CSV_COLUMNS
 
 
-@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example")', "+1+cmd", "-2", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example")', "+1+cmd", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"])
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text(world, name):
     world.student.display_name = name
     world.student.save()
     rows = list(csv.reader(io.StringIO(class_csv(class_data(classroom=world.classroom)))))
     names = {row[3] for row in rows if row[0] == "student"}
     assert names == {"'" + name}
+
+
+@pytest.mark.parametrize("value", ["-0.25", "+3", "-2"])
+def test_plain_numbers_stay_numbers_in_csv(value):
+    from teaching.privacy import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == value
 
 
 @pytest.mark.parametrize("role", ["other_teacher", "student_of_class", "admin"])

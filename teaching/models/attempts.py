@@ -47,6 +47,9 @@ class VoiceAnswer(models.Model):
     quote_source = models.CharField(
         _("whose words are in the quotes"), max_length=12, choices=QuoteSource, blank=True
     )
+    # Counts the changes to this answer. A tab sends the revision it last saw, so a save
+    # from a tab that missed a change made in another is refused instead of undoing it.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

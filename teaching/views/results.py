@@ -29,6 +29,7 @@ from teaching.classwork import (
 )
 from teaching.filters import AnalysisFilterForm, ResultsFilter, filter_rows
 from teaching.models import Assignment, Classroom
+from teaching.privacy import spreadsheet_safe
 from teaching.review import review_attempt
 from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows, result_rows
 
@@ -94,7 +95,8 @@ def assignment_results_csv(request, pk):
     assignment = _own_assignment(request.user, pk)
     _, table = _results_table(request, load_class_scores(assignment), paginate=False)
     header, *rows = table.as_values()
-    dataset = tablib.Dataset(*rows, headers=header)
+    # Display names are typed by students: none may run as a spreadsheet formula.
+    dataset = tablib.Dataset(*([spreadsheet_safe(value) for value in row] for row in rows), headers=header)
     # The byte-order mark makes Excel read the file as UTF-8 (names with accents survive).
     response = HttpResponse("\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8")
     name = slugify(f"{assignment.classroom.name} {assignment.lesson.title}")[:80] or "results"
