@@ -247,3 +247,55 @@ def throttle_travels(server_a, server_b, username, password, *, limit=20):
             "B then refused the right password (HTTP 429)"
         )
     return False, f"after the lockout B answered the right password with HTTP {status}"
+
+
+# Other work on the machine ---------------------------------------------------
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_SERVICES = {"postgres", "redis-server"}
+
+
+def _busy_seconds():
+    """Return the CPU seconds the whole machine has spent busy (all cores) since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / _CLOCK_TICKS
+
+
+def _service_seconds():
+    """Return the CPU seconds used so far by the database and cache servers the bench talks to."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            if name in _SERVICES or name.startswith("postgres"):
+                # utime, stime, and the same of children reaped: a PostgreSQL backend that
+                # served a gunicorn worker ends with it, and its time moves to the postmaster.
+                fields = stat.rsplit(")", 1)[1].split()
+                total += sum(int(f) for f in fields[11:15]) / _CLOCK_TICKS
+    return total
+
+
+def _own_seconds():
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class OtherWork:
+    """Measure how much CPU other work on the machine took while a part of the bench ran."""
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.busy, self.own, self.services = _busy_seconds(), _own_seconds(), _service_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        elapsed = time.monotonic() - self.started
+        busy = _busy_seconds() - self.busy
+        ours = (_own_seconds() - self.own) + max(_service_seconds() - self.services, 0.0)
+        self.seconds = max(busy - ours, 0.0)
+        self.share = self.seconds / (elapsed * (os.cpu_count() or 1)) if elapsed else 0.0
+        return False

@@ -167,9 +167,7 @@ def save_voice_answer(
 
 
 @transaction.atomic
-def save_voice_answers(
-    *, attempt: Attempt, answers: Iterable[tuple[Segment, str, str, int | None]]
-) -> int:
+def save_voice_answers(*, attempt: Attempt, answers: Iterable[tuple[Segment, str, str, int | None]]) -> int:
     """
     Store several (segment, voice, quote_source, revision) answers at once, all or none; return how many.
 

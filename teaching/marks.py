@@ -44,6 +44,10 @@ class MarkRefused(ValueError):
     """A mark that cannot be stored or changed; the message tells the student why."""
 
 
+class MarkChanged(MarkRefused):
+    """The mark was relabelled or removed (in another tab) since the page asking to change it saw it."""
+
+
 def words_in(body: str, start: int, end: int) -> list[tuple[int, int]]:
     """Return the [start, end) of each word in ``body[start:end]``."""
     return [(match.start(), match.end()) for match in WORD.finditer(body, start, end)]
@@ -90,28 +94,60 @@ def add_mark(
     return mark, True
 
 
-@transaction.atomic
-def relabel_mark(*, mark: Mark, technique: Technique) -> Mark:
-    """Give ``mark`` another technique; relabelling to the same one changes nothing."""
+def _locked_current(mark: Mark) -> Mark | None:
+    """Return ``mark`` as stored now (None if removed), locked until the transaction ends."""
     if mark.attempt.is_submitted:
         raise MarkRefused(_("You have submitted this assignment; it can no longer be changed."))
-    if mark.technique_id == technique.pk:
-        return mark
-    twin = mark.attempt.marks.filter(start=mark.start, end=mark.end, technique=technique).exclude(pk=mark.pk)
-    if twin.exists():
+    marks = Mark.objects.select_for_update(of=("self",)).select_related("technique")
+    return marks.filter(pk=mark.pk).first()
+
+
+def _refuse_if_relabelled(current: Mark, seen_technique: str | None) -> None:
+    """Raise MarkChanged if the page showed the mark with another technique than it has now."""
+    if seen_technique is not None and current.technique.slug != seen_technique:
+        raise MarkChanged(
+            _("That mark was relabelled %(technique)s in another tab — reload to see your marks.")
+            % {"technique": current.technique.name}
+        )
+
+
+@transaction.atomic
+def relabel_mark(*, mark: Mark, technique: Technique, seen_technique: str | None = None) -> Mark:
+    """
+    Give ``mark`` another technique; relabelling to the same one changes nothing.
+
+    ``seen_technique`` is the slug the page showed the mark with: if another tab has
+    relabelled or removed the mark since, raise MarkChanged rather than overwrite that.
+    """
+    current = _locked_current(mark)
+    if current is None:
+        raise MarkChanged(_("That mark was removed in another tab — reload to see your marks."))
+    if current.technique_id == technique.pk:
+        return current  # A replay, or both tabs chose the same technique.
+    _refuse_if_relabelled(current, seen_technique)
+    twin = current.attempt.marks.filter(start=current.start, end=current.end, technique=technique)
+    if twin.exclude(pk=current.pk).exists():
         raise MarkRefused(
             _("You have already marked these words as %(technique)s.") % {"technique": technique.name}
         )
-    mark.technique = technique
-    mark.save(update_fields=["technique"])
-    return mark
+    current.technique = technique
+    current.save(update_fields=["technique"])
+    return current
 
 
-def remove_mark(*, mark: Mark) -> None:
-    """Delete ``mark``; undoing it means adding it again with the same client_id."""
-    if mark.attempt.is_submitted:
-        raise MarkRefused(_("You have submitted this assignment; it can no longer be changed."))
-    mark.delete()
+@transaction.atomic
+def remove_mark(*, mark: Mark, seen_technique: str | None = None) -> bool:
+    """
+    Delete ``mark``; return False if it was gone already. Undoing is adding it again with its client_id.
+
+    A mark relabelled in another tab since the page saw it (``seen_technique``) is kept: MarkChanged.
+    """
+    current = _locked_current(mark)
+    if current is None:
+        return False  # A retried removal, or another tab removed it: nothing left to do.
+    _refuse_if_relabelled(current, seen_technique)
+    current.delete()
+    return True
 
 
 # Feedback ------------------------------------------------------------------

@@ -1,5 +1,8 @@
+from urllib.parse import parse_qsl
+
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -88,3 +91,56 @@ class RefusedAccessLogMiddleware:
                 **user_fields(request.user),
             )
         return response
+
+
+# The form encodings Lens's pages send: plain forms and htmx, and devices.js's FormData.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def undecodable_form(request) -> bool:
+    """Return whether a posted form's text is not valid UTF-8, which Django would quietly garble."""
+    if request.content_type == FORM_TYPES[0]:
+        try:
+            # Raw bytes and %-escapes alike must decode: Django falls back to Latin-1 for the
+            # former and to U+FFFD for the latter, and the view would store the garbage.
+            parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return True
+        return False
+    # Multipart fields are decoded with U+FFFD for bad bytes. One in the parsed form that the
+    # raw body does not contain as UTF-8 is such a replacement.
+    texts = [text for key, values in request.POST.lists() for text in (key, *values)]
+    return any(REPLACEMENT_CHARACTER in text for text in texts) and (
+        REPLACEMENT_CHARACTER.encode() not in request.body
+    )
+
+
+class FormTextMiddleware:
+    """
+    Refuse a form post whose text is not valid UTF-8 with 400, before any view can store it.
+
+    Django decodes such a form without complaint, replacing what it cannot read, so a
+    class or a student could be saved with a name of "�" characters. Runs after the
+    CSRF check (``process_view``, placed after CsrfViewMiddleware): a forged post is a 403.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            # Read the raw bytes now: once the form is parsed from the stream they are gone,
+            # and process_view compares them with the parsed form. Lens takes no uploads.
+            request.body  # noqa: B018
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        posted_form = request.method == "POST" and request.content_type in FORM_TYPES
+        if not posted_form or not undecodable_form(request):
+            return None
+        log_warning("form.undecodable", path=request.path, **user_fields(getattr(request, "user", None)))
+        template = "teaching/form_text_refused.html"
+        if getattr(request, "htmx", False):
+            template += "#message"
+        return render(request, template, status=400)

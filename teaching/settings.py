@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: refuses a form whose text is not UTF-8 (teaching/middleware.py).
+    "teaching.middleware.FormTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "teaching.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -158,6 +158,19 @@ def test_a_broken_fixture_over_the_loaded_lesson_is_refused_and_changes_nothing(
     assert every_row() == before
 
 
+def test_a_refused_fixture_does_not_claim_to_have_installed_anything(lessons, tmp_path):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("loaddata", str(broken_fixture(tmp_path, open_a_gap)), stdout=out)
+    call_command("loaddata", "techniques", stdout=out)
+
+    assert out.getvalue() == "Installed 19 object(s) from 1 fixture(s)\n"
+
+
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=list(BREAKAGES))
 def test_a_broken_new_lesson_is_refused_and_nothing_of_it_is_left(lessons, tmp_path, breakage):
     from django.core.management.base import CommandError

@@ -100,7 +100,10 @@ def test_csv_export_has_one_fact_per_row_for_every_kind_of_record(world):
     assert list(rows[0]) == CSV_COLUMNS
 
 
-@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example")', "+1+cmd", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"])
+FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+cmd", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text(world, name):
     world.student.display_name = name
     world.student.save()

@@ -91,7 +91,7 @@ def test_new_student_can_log_in_with_the_username_they_were_shown(client, classr
 )
 def test_bad_sign_up_says_what_is_wrong_and_creates_nothing(client, classroom, override, field, message):
     response = client.post(reverse("student_join"), {**_signup(classroom.join_code), **override})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
     assert 'aria-invalid="true"' in response.text
     assert not User.objects.filter(role=User.Role.STUDENT).exists()
@@ -141,7 +141,7 @@ def test_joining_a_class_twice_says_you_are_already_in_it(client, classroom, stu
 def test_logged_in_student_with_a_wrong_code_joins_nothing(client, classroom, student):
     client.force_login(student)
     response = client.post(reverse("student_join"), {"code": "WRONGCODE9"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "No class has that code" in response.text
     assert not Enrollment.objects.exists()
 
@@ -251,7 +251,7 @@ def test_expired_or_unknown_invitation_is_a_clear_404(client, invitation, token)
 )
 def test_bad_teacher_sign_up_creates_nothing_and_keeps_the_invitation(client, invitation, student, override):
     response = client.post(reverse("teacher_signup", args=[invitation.token]), _teacher_data(**override))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert list(User.objects.filter(role=User.Role.TEACHER)) == [invitation.created_by]
     invitation.refresh_from_db()

@@ -184,7 +184,7 @@ def test_creating_a_class_makes_it_and_opens_its_page(teacher_client, teacher):
 
 def test_creating_a_class_without_a_name_says_so_and_creates_nothing(teacher_client):
     response = teacher_client.post(reverse("classroom_create"), {"name": "   "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert not Classroom.objects.exists()
 
@@ -200,7 +200,7 @@ def test_rename_page_shows_the_current_name_and_renames(teacher_client, classroo
 
 def test_renaming_to_nothing_keeps_the_name(teacher_client, classroom):
     response = teacher_client.post(reverse("classroom_rename", args=[classroom.pk]), {"name": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     classroom.refresh_from_db()
     assert classroom.name == "Year 9 Media"
 
@@ -369,7 +369,7 @@ def test_adding_a_name_already_in_the_class_says_so_and_adds_nobody(
         {"names": f"New Kid\n{enrolled.display_name.upper()}"},
         headers=HTMX if htmx else {},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already in the class" in response.text
     assert ("<html" in response.text) is not htmx
     assert list(classroom.students.all()) == [enrolled]
@@ -500,7 +500,7 @@ def test_bad_times_are_refused_and_nothing_is_assigned(
     now = timezone.localtime()
     data = _form_data(seed_lesson, opens=now + opens_delta, due=now + due_delta)
     response = teacher_client.post(reverse("assignment_create", args=[classroom.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert not Assignment.objects.exists()
 
@@ -513,7 +513,7 @@ def test_malformed_assignment_data_is_refused(teacher_client, classroom, seed_le
     now = timezone.localtime()
     data = {**_form_data(seed_lesson, opens=now, due=now + datetime.timedelta(days=1)), **override}
     response = teacher_client.post(reverse("assignment_create", args=[classroom.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert not Assignment.objects.exists()
 
@@ -523,7 +523,7 @@ def test_a_draft_lesson_cannot_be_assigned_by_posting_its_id(teacher_client, cla
     now = timezone.localtime()
     data = _form_data(seed_lesson, opens=now, due=now + datetime.timedelta(days=1))
     response = teacher_client.post(reverse("assignment_create", args=[classroom.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Assignment.objects.exists()
 
 

@@ -17,3 +17,11 @@ document.addEventListener("click", (event) => {
 document.addEventListener("DOMContentLoaded", () => showPrintButtons(document));
 // The roster arrives again by htmx after students are added or a password is reset.
 document.addEventListener("htmx:afterSettle", () => showPrintButtons(document));
+
+// A refused roster form (400: a name too long, a name twice) comes back with its errors: show them.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 400 && event.detail.target.id === "roster") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

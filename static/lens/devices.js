@@ -249,6 +249,10 @@
       setStatus(text(job.gone ? "AlreadyRemoved" : "Gone"), job.gone ? "saved" : "refused");
       refresh();
     } else {
+      if (response.status === 409 && fragment.getElementById("devices-article")) {
+        // Changed in another tab (or locked): show the marks as they are now.
+        swap(fragment);
+      }
       setStatus(notice ? notice.textContent : `${response.status} ${response.statusText}`, "refused");
     }
     pump();
@@ -320,7 +324,8 @@
     const what = describe(words, techniqueName(technique));
     enqueue({
       url: changeUrl(clientId),
-      data: formData({ action: "remove" }),
+      // "was": the technique this page shows, so a mark relabelled in another tab is not removed unseen.
+      data: formData({ action: "remove", was: technique }),
       what,
       undoing,
       gone: true,
@@ -341,7 +346,7 @@
     const what = describe(words, techniqueName(to));
     enqueue({
       url: changeUrl(clientId),
-      data: formData({ action: "relabel", technique: to }),
+      data: formData({ action: "relabel", technique: to, was: from }),
       what,
       undoing,
       onSaved: () => {

@@ -3,7 +3,7 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,6 +11,10 @@ from teaching.classes import MAX_BULK_STUDENTS, normalise_display_name
 from teaching.models import Assignment, Classroom, Lesson
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# How far from now an assignment may open or be due. Dates beyond are typing slips, and
+# near the year 9999 they overflow when converted to UTC for the database.
+ASSIGNMENT_DATES_BACK = datetime.timedelta(days=366)
+ASSIGNMENT_DATES_AHEAD = datetime.timedelta(days=5 * 366)
 DISPLAY_NAME_MAX = 40
 
 
@@ -136,6 +140,17 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        earliest, latest = self.now - ASSIGNMENT_DATES_BACK, self.now + ASSIGNMENT_DATES_AHEAD
+        for name in ("opens_at", "due_at"):
+            if cleaned.get(name) and not earliest <= cleaned[name] <= latest:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(earliest)s and %(latest)s.")
+                    % {
+                        "earliest": formats.date_format(timezone.localtime(earliest)),
+                        "latest": formats.date_format(timezone.localtime(latest)),
+                    },
+                )
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         if opens_at and due_at and due_at <= opens_at:
             self.add_error("due_at", _("The due time must be after the opening time."))

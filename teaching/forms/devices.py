@@ -86,6 +86,9 @@ class MarkChangeForm(forms.Form):
         error_messages={"required": _("Say whether to relabel or remove the mark.")},
     )
     technique = TechniqueField(label=_("New technique"), required=False)
+    # The technique the page showed the mark with: a change based on an older view of
+    # the mark (it was relabelled in another tab since) is refused, not applied over it.
+    was = forms.CharField(required=False, max_length=50)
 
     def clean(self):
         data = super().clean()

@@ -22,11 +22,29 @@ class VoiceAnswerForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose one of the listed answers about the quotes.")},
     )
+    # The answer's revision this page last saw (0: none yet), so a save cannot silently undo
+    # a change made in another tab. Absent, as from an older page, the save just applies.
+    revision = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("This page is out of date. Reload it, then choose again."),
+            "min_value": _("This page is out of date. Reload it, then choose again."),
+            "max_value": _("This page is out of date. Reload it, then choose again."),
+        },
+    )
 
     def __init__(self, *args, segment, text, answer=None, require_voice=False, **kwargs):
         kwargs.setdefault("prefix", str(segment.pk))
         if answer is not None:
-            kwargs.setdefault("initial", {"voice": answer.voice, "quote_source": answer.quote_source})
+            kwargs.setdefault(
+                "initial",
+                {"voice": answer.voice, "quote_source": answer.quote_source, "revision": answer.revision},
+            )
+        else:
+            kwargs.setdefault("initial", {"revision": 0})
         super().__init__(*args, **kwargs)
         self.segment = segment
         self.text = text
@@ -50,6 +68,11 @@ class VoiceAnswerForm(forms.Form):
         """Return (voice, quote_source) from valid data, or None if the segment was left unanswered."""
         voice = self.cleaned_data.get("voice")
         return (voice, self.cleaned_data.get("quote_source", "")) if voice else None
+
+    @property
+    def seen_revision(self) -> int | None:
+        """Return the revision the page last saw, from valid data (None if it sent none)."""
+        return self.cleaned_data.get("revision")
 
 
 def voice_answer_forms(*, segments, body, answers, data=None, disabled=False):

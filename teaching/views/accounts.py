@@ -50,7 +50,8 @@ def student_join(request):
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("You joined %(name)s.") % {"name": classroom.name})
             return redirect("student_welcome")
-    return render(request, "teaching/student_join.html", {"form": form})
+    # A refused form is a 400: it is shown again, saying what to fix.
+    return render(request, "teaching/student_join.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -80,4 +81,5 @@ def teacher_signup(request, token):
         login(request, teacher, backend=MODEL_BACKEND)
         messages.success(request, _("Welcome to Lens. Create your first class to get started."))
         return redirect("classroom_list")
-    return render(request, "teaching/teacher_signup.html", {"form": form, "invitation": invitation})
+    context = {"form": form, "invitation": invitation}
+    return render(request, "teaching/teacher_signup.html", context, status=400 if form.errors else 200)

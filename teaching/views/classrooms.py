@@ -39,6 +39,11 @@ def _own_classroom(request, pk, *, active=False):
     return get_object_or_404(classrooms.active() if active else classrooms, pk=pk)
 
 
+def _status(form):
+    """Return 400 for a form sent with something to fix (it is shown again, saying what), else 200."""
+    return 400 if form.errors else 200
+
+
 def _own_student(classroom, student_pk):
     return get_object_or_404(classroom.students.filter(role=User.Role.STUDENT), pk=student_pk)
 
@@ -93,7 +98,9 @@ def classroom_create(request):
         classroom = create_classroom(teacher=request.user, name=form.cleaned_data["name"])
         messages.success(request, _("Class created. Share its code so students can join."))
         return redirect("classroom_detail", pk=classroom.pk)
-    return render(request, "teaching/classroom_form.html", {"form": form, "classroom": None})
+    return render(
+        request, "teaching/classroom_form.html", {"form": form, "classroom": None}, status=_status(form)
+    )
 
 
 @require_GET
@@ -117,7 +124,8 @@ def classroom_rename(request, pk):
         rename_classroom(classroom=classroom, name=form.cleaned_data["name"])
         messages.success(request, _("Class renamed."))
         return redirect("classroom_detail", pk=classroom.pk)
-    return render(request, "teaching/classroom_form.html", {"form": form, "classroom": classroom})
+    context = {"form": form, "classroom": classroom}
+    return render(request, "teaching/classroom_form.html", context, status=_status(form))
 
 
 @require_POST
@@ -163,7 +171,8 @@ def students_add(request, pk):
     form = BulkStudentsForm(request.POST, classroom=classroom)
     if not form.is_valid():
         template = f"{DETAIL}#roster" if request.htmx else DETAIL
-        return render(request, template, _detail_context(classroom, add_form=form))
+        # 400, and classes.js swaps the roster in anyway: its form shows what to fix.
+        return render(request, template, _detail_context(classroom, add_form=form), status=400)
     credentials = add_students_in_bulk(classroom=classroom, display_names=form.cleaned_data["names"])
     return _roster_response(request, classroom, credentials=credentials)
 
@@ -199,4 +208,5 @@ def assignment_create(request, pk):
             request, _("“%(lesson)s” is assigned to this class.") % {"lesson": assignment.lesson.title}
         )
         return redirect("classroom_detail", pk=classroom.pk)
-    return render(request, "teaching/assignment_form.html", {"form": form, "classroom": classroom})
+    context = {"form": form, "classroom": classroom}
+    return render(request, "teaching/assignment_form.html", context, status=_status(form))

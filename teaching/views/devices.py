@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from teaching.grading import LessonKey
 from teaching.marks import (
     STATUS_DISPLAY,
     DevicesFeedback,
+    MarkChanged,
     MarkRefused,
     add_mark,
     feedback_on_marks,
@@ -214,19 +215,19 @@ def mark_add(request, assignment_pk):
 def mark_change(request, assignment_pk, client_id):
     """Relabel or remove one of the student's own marks."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    mark = get_object_or_404(
-        Mark.objects.select_related("technique", "attempt"),
-        attempt__student=request.user,
-        attempt__assignment=assignment,
-        client_id=client_id,
-    )
+    mark = _own_mark(request.user, assignment, client_id)
     form = MarkChangeForm(request.POST)
     status, message = HTTPStatus.BAD_REQUEST, _errors_text(form)
     if form.is_valid():
         try:
-            message = _change_mark(request.user, assignment, mark, form.cleaned_data)
+            if mark is None:
+                message = _change_missing_mark(request.user, assignment, form.cleaned_data)
+            else:
+                message = _change_mark(request.user, assignment, mark, form.cleaned_data)
         except AttemptLocked as locked:
             status, message = HTTPStatus.CONFLICT, str(locked)
+        except MarkChanged as changed:
+            status, message = HTTPStatus.CONFLICT, str(changed)
         except MarkRefused as refused:
             message = str(refused)
         else:
@@ -234,17 +235,38 @@ def mark_change(request, assignment_pk, client_id):
     return _after_change(request, assignment, status=status, message=message)
 
 
+def _own_mark(student, assignment, client_id) -> Mark | None:
+    """Return the student's mark ``client_id`` on ``assignment``; None if gone; Http404 if another's."""
+    marks = Mark.objects.select_related("technique", "attempt").filter(client_id=client_id)
+    mark = marks.filter(attempt__student=student, attempt__assignment=assignment).first()
+    if mark is None and marks.exclude(attempt__student=student).exists():
+        raise Http404  # Someone else's mark: not this student's to change, or to learn about.
+    return mark
+
+
+def _change_missing_mark(student, assignment, data: dict) -> str:
+    """Answer a change to a mark that is not there (removed by a retry or another tab), changing nothing."""
+    if locked_reason := _locked_reason(student, assignment, attempt_for(student, assignment)):
+        raise AttemptLocked(locked_reason)
+    if data["action"] == "remove":
+        return _("That mark was already removed.")
+    raise MarkChanged(_("That mark was removed in another tab — reload to see your marks."))
+
+
 def _change_mark(student, assignment, mark: Mark, data: dict) -> str:
     """Apply a relabel or a removal; return what happened, in words."""
     text = _quote(mark, assignment.lesson.article.body)
     old = mark.technique
+    seen = data["was"] or None
     with transaction.atomic():
         attempt = editable_attempt(student, assignment)
         if data["action"] == "remove":
-            remove_mark(mark=mark)
-            message = _("Removed the mark on %(text)s.") % {"text": text}
+            if remove_mark(mark=mark, seen_technique=seen):
+                message = _("Removed the mark on %(text)s.") % {"text": text}
+            else:
+                message = _("That mark was already removed.")
         else:
-            relabel_mark(mark=mark, technique=data["technique"])
+            relabel_mark(mark=mark, technique=data["technique"], seen_technique=seen)
             message = _("Relabelled %(text)s: %(old)s → %(new)s.") % {
                 "text": text,
                 "old": old.name,

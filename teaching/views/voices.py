@@ -1,6 +1,7 @@
 """The voices activity: sort every sentence by whose words it is, then see the feedback."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,6 +11,7 @@ from teaching.access import student_required
 from teaching.answers import (
     VOICE_CHOICES,
     VOICE_MEANINGS,
+    AnswerChanged,
     answers_by_segment,
     save_voice_answer,
     save_voice_answers,
@@ -70,29 +72,41 @@ def voices(request, assignment_pk):
     assignment = assignment_for_student(request.user, assignment_pk)
     status, data, locked_reason = 200, None, ""
     if request.method == "POST":
-        try:
-            attempt = editable_attempt(request.user, assignment)
-        except AttemptLocked as locked:
-            status, locked_reason = 409, str(locked)
-        else:
-            data = request.POST
+        # Checked without starting an attempt: a refused form must leave nothing behind.
+        locked_reason = _locked_reason(request.user, assignment, attempt_for(request.user, assignment))
+        status, data = (409, None) if locked_reason else (200, request.POST)
     context = _page_context(request, assignment, data=data, locked_reason=locked_reason)
     if data is not None:
         forms = context["forms"]
-        if all(form.is_valid() for form in forms):
-            saved = save_voice_answers(
-                attempt=attempt, answers=[(f.segment, *f.answer) for f in forms if f.answer]
-            )
-            record_activity(attempt)
-            messages.success(
-                request, ngettext("Saved %(n)d answer.", "Saved %(n)d answers.", saved) % {"n": saved}
-            )
+        status = _save_all(request, assignment, forms)
+        if status == 200:
             # "Save and submit…" goes on to the confirmation page.
             then = "attempt_submit" if request.POST.get("then") == "submit" else "voices"
             return redirect(then, assignment_pk=assignment.pk)
-        status = 400
         context["invalid_forms"] = [form for form in forms if form.errors]
     return render(request, TEMPLATE, context, status=status)
+
+
+def _save_all(request, assignment, forms) -> int:
+    """Save every answered sentence of the no-JavaScript form, all or none; return the status."""
+    if not all(form.is_valid() for form in forms):
+        return 400
+    answers = [(form.segment, *form.answer, form.seen_revision) for form in forms if form.answer]
+    try:
+        with transaction.atomic():  # A refusal undoes the attempt it may have started, too.
+            attempt = editable_attempt(request.user, assignment)
+            saved = save_voice_answers(attempt=attempt, answers=answers)
+            record_activity(attempt)
+    except AttemptLocked as locked:  # Submitted in another tab, or due, a moment ago.
+        messages.error(request, str(locked))
+        return 409
+    except AnswerChanged as changed:
+        for form in forms:
+            if form.segment in changed.segments:
+                form.add_error(None, str(changed))
+        return 409
+    messages.success(request, ngettext("Saved %(n)d answer.", "Saved %(n)d answers.", saved) % {"n": saved})
+    return 200
 
 
 @require_POST
@@ -106,24 +120,43 @@ def voice_save(request, assignment_pk, segment_pk):
         request.POST, segment=segment, text=body[segment.start : segment.end], require_voice=True
     )
     context = {"assignment": assignment, "form": form, "status": 200}
-    try:
-        attempt = editable_attempt(request.user, assignment)
-    except AttemptLocked as locked:
-        context.update(status=409, message=str(locked))
+    if not form.is_valid():
+        context.update(status=400, message=" ".join(e for errors in form.errors.values() for e in errors))
     else:
-        if form.is_valid():
-            save_voice_answer(
-                attempt=attempt, segment=segment, voice=form.answer[0], quote_source=form.answer[1]
-            )
-            record_activity(attempt)
-            context.update(saved=True, oob_progress=True, progress=voice_progress(attempt, assignment.lesson))
-        else:
-            context.update(status=400, message=" ".join(e for errors in form.errors.values() for e in errors))
+        try:
+            context.update(_save_one(request.user, assignment, segment, form))
+        except AttemptLocked as locked:
+            context.update(status=409, message=str(locked))
     if not request.htmx:
         # A form posted here without htmx: say what happened on the activity page.
         messages.info(request, context.get("message") or _("Answer saved."))
         return redirect("voices", assignment_pk=assignment.pk)
     return render(request, f"{TEMPLATE}#save-status", context, status=context["status"])
+
+
+def _save_one(student, assignment, segment, form) -> dict:
+    """Save one sentence's valid answer (starting the attempt if need be); return what the status shows."""
+    voice, quote_source = form.answer
+    try:
+        with transaction.atomic():
+            attempt = editable_attempt(student, assignment)
+            answer = save_voice_answer(
+                attempt=attempt,
+                segment=segment,
+                voice=voice,
+                quote_source=quote_source,
+                revision=form.seen_revision,
+            )
+    except AnswerChanged as changed:
+        return {"status": 409, "message": str(changed)}
+    record_activity(attempt)
+    # The new revision goes back to the page, which sends it with its next change.
+    return {
+        "saved": True,
+        "answer": answer,
+        "oob_progress": True,
+        "progress": voice_progress(attempt, attempt.assignment.lesson),
+    }
 
 
 @require_GET

@@ -7,7 +7,9 @@ would load silently and break scoring later. This command runs the lesson check
 inside that same transaction, so a broken fixture rolls back whole.
 """
 
-from django.core.management.base import CommandError
+import io
+
+from django.core.management.base import CommandError, OutputWrapper
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 
@@ -24,20 +26,23 @@ class Command(loaddata.Command):
     def loaddata(self, fixture_labels):
         # Runs inside handle()'s transaction.atomic(): raising here undoes every row loaded.
         self.lesson_pks = set()
+        # Django reports "Installed N object(s)" as it finishes: hold that until the check passes.
+        stdout, self.stdout = self.stdout, OutputWrapper(io.StringIO())
         try:
             super().loaddata(fixture_labels)
         except DeserializationError as error:
             # An unknown natural key, a missing field, bad JSON: name it and stop.
             raise CommandError(f"Fixtures refused, nothing was loaded. {error}") from None
-        if not self.lesson_pks:
-            return
+        finally:
+            report, self.stdout = self.stdout._out.getvalue(), stdout
         slugs = set(Lesson.objects.filter(pk__in=self.lesson_pks).values_list("slug", flat=True))
-        problems = [error.msg for error in check_lessons(lesson_slugs=slugs)]
+        problems = [error.msg for error in check_lessons(lesson_slugs=slugs)] if slugs else []
         if problems:
             raise CommandError(
                 "Fixtures refused, nothing was loaded: they leave lessons that fail the lesson check.\n"
                 + "\n".join(f"  - {problem}" for problem in problems)
             )
+        self.stdout.write(report, ending="")
 
     def load_label(self, fixture_label):
         self.current_label = fixture_label
