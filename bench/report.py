@@ -182,7 +182,7 @@ def versions(*, postgres, redis):
         "PostgreSQL": postgres,
         "Redis": redis,
         "psycopg": package("psycopg"),
-        "wrk": _first_line(["wrk", "--version"]).split(" [")[0],
+        "wrk": _first_line(["wrk", "--version"]).split(" [")[0].removeprefix("wrk "),
         "locust": package("locust"),
     }
 
@@ -250,7 +250,8 @@ def render(run: Run) -> str:
         + ", ".join(f"{name} {version or 'absent'}" for name, version in run.versions.items())
         + ".",
         "",
-        f"Each app server: gunicorn, {run.workers} sync workers, `DEBUG` off, WhiteNoise with the manifest "
+        f"Each app server: gunicorn, {run.workers} sync workers (the two scale-out servers, sharing "
+        f"these cores: {max(run.workers // 2, 1)} each), `DEBUG` off, WhiteNoise with the manifest "
         "storage after `collectstatic`, `bench.settings` (production settings without the TLS redirect), "
         "no access log. Load tools on the same machine over loopback.",
         "",
@@ -404,9 +405,10 @@ def _scale_comparison(run):
         )
     rows += [
         "",
-        "Both servers run on the same two cores here, so the second server adds no CPU: "
-        "the point of this run "
-        "is that sessions, saves and throttles hold across servers, not a speed-up.",
+        "Both servers run on the same two cores here, each with half the single server's workers, so "
+        "together they have the same CPU and the same number of workers as the single server: the "
+        "point of this run is that sessions, saves and throttles hold across servers, and what spreading "
+        "the load over two servers costs, not a speed-up.",
     ]
     return rows
 

@@ -189,7 +189,10 @@ def scale_out(run, base_env, profile, workers, school=None):
         # The single-server run's school: the next ten classes have not been simulated yet.
         env, data, data_path = school
     env = {**env, "REDIS_URL": REDIS_URL}
-    servers = [AppServer(env=env, workers=workers, label=f"postgres-{name}") for name in "AB"]
+    # The two servers share this machine's cores, so they share its workers too: each gets half.
+    # (On machines of their own, each would run 2 × its own cores, as docs/deploy.md says.)
+    half = max(workers // 2, 1)
+    servers = [AppServer(env=env, workers=half, label=f"postgres-{name}") for name in "AB"]
     try:
         user = data["check_user"]
         run.session_check = session_travels(*servers, user["username"], user["password"])

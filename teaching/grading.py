@@ -67,9 +67,7 @@ class AttemptScore:
     devices: DeviceScore
 
 
-def score_work(
-    key: LessonKey, answers: Iterable[VoiceAnswer], marks: Iterable[Mark]
-) -> AttemptScore:
+def score_work(key: LessonKey, answers: Iterable[VoiceAnswer], marks: Iterable[Mark]) -> AttemptScore:
     """Score one student's voice answers and marks against ``key``."""
     by_segment = {answer.segment_id: answer.voice for answer in answers}
     return score_values(key, by_segment, [Span(m.start, m.end, m.technique.slug) for m in marks])

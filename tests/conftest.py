@@ -82,3 +82,35 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+REDIS_LOCATION = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache_config():
+    """
+    Return a Redis cache configuration under a key prefix of this test's own, and clean up after.
+
+    CI starts Redis, so there a missing server fails the test; on a developer's
+    machine without Redis the few tests that need it are skipped, saying why.
+    """
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_LOCATION, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide Redis at {REDIS_LOCATION}")
+        pytest.skip(f"no Redis at {REDIS_LOCATION}; CI runs this test")
+    prefix = f"lens-test-{uuid.uuid4().hex}"
+    yield {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_LOCATION,
+        "KEY_PREFIX": prefix,
+    }
+    client = redis.Redis.from_url(REDIS_LOCATION)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)

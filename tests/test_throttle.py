@@ -3,7 +3,6 @@
 import contextlib
 import logging
 import time
-import uuid
 from unittest import mock
 
 import pytest
@@ -132,20 +131,12 @@ def test_join_lockout_message_talks_about_class_codes():
 
 
 @pytest.fixture
-def redis_servers():
+def redis_servers(redis_cache_config):
     """Two cache connections to one Redis, as two app servers behind a load balancer have."""
-    prefix = f"lens-test-{uuid.uuid4().hex}"
-    config = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": prefix,
-    }
+    config = redis_cache_config
     with override_settings(CACHES={"default": config, "server_a": config, "server_b": config}):
         yield caches["server_a"], caches["server_b"]
         for name in ("server_a", "server_b"):
-            client = caches[name]._cache.get_client(write=True)
-            for key in client.scan_iter(f"{prefix}:*"):
-                client.delete(key)
             caches[name].close()
 
 

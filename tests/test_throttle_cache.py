@@ -1,7 +1,5 @@
 """The login throttle keeps its counts in whatever cache the settings configure (Redis when scaled out)."""
 
-import uuid
-
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
@@ -10,19 +8,10 @@ from teaching.throttle import LOGIN
 
 
 @pytest.fixture
-def configured_redis():
-    """Make a Redis cache the default, as ``REDIS_URL`` does, under a prefix of this test's own."""
-    prefix = f"lens-test-{uuid.uuid4().hex}"
-    config = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": prefix,
-    }
-    with override_settings(CACHES={"default": config}):
-        client = caches["default"]._cache.get_client(write=True)
-        yield client, prefix
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
+def configured_redis(redis_cache_config):
+    """Make a Redis cache the default, as ``REDIS_URL`` does."""
+    with override_settings(CACHES={"default": redis_cache_config}):
+        yield caches["default"]._cache.get_client(write=True), redis_cache_config["KEY_PREFIX"]
         caches["default"].close()
 
 
