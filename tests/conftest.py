@@ -65,6 +65,14 @@ def student(make_user):
     return make_user("student")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_browser_assertions():
+    """Give browser assertions ten seconds: CI's two cores also run the server and the database."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Run the system Chromium: Playwright cannot download its own browser here."""

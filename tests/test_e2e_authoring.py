@@ -105,7 +105,8 @@ def test_teacher_drafts_fixes_publishes_and_assigns_a_lesson_and_a_student_does_
     expect(page.locator(f"#seg{quoted.position}-voice")).to_have_value("direct")
     expect(page.locator(f"#seg{quoted.position}-explanation")).to_have_value(quoted.explanation)
 
-    # Fix a drafted speaker: the sentence saves itself on change.
+    # Fix a drafted speaker: the sentence saves itself on change, once htmx has wired the page up.
+    page.wait_for_load_state("load")
     partial = lesson.segments.get(start=ARTICLE_BODY.index("Mayor"))
     speaker = page.locator(f"#seg{partial.position}-speaker")
     speaker.fill("Elena Ruiz")
