@@ -18,9 +18,9 @@ from django.db.models import Max
 from django.utils.text import Truncator, get_text_list, slugify
 from django.utils.translation import gettext as _
 
-from teaching.bundles import BundleError, export_bundle, validate_bundle
+from teaching.bundles import BundleError, create_article_and_segments, export_bundle, validate_bundle
 from teaching.drafting import draft_lesson, find_quotes
-from teaching.models import Article, DraftSuggestion, KeyDevice, Lesson, Segment, Technique, User
+from teaching.models import DraftSuggestion, KeyDevice, Lesson, Segment, Technique, User
 from teaching.models.content import QuoteSource, Voice
 from teaching.scoring import snap_to_words
 
@@ -91,29 +91,11 @@ def create_draft_lesson(
         status=Lesson.Status.DRAFT,
         created_by=author,
     )
-    article = bundle["article"]
-    Article.objects.create(
-        lesson=lesson,
-        title=title,
-        outlet=outlet,
-        published=datetime.date.fromisoformat(article["published"]),
-        language=language,
-        body=body,
-    )
-    Segment.objects.bulk_create(
-        Segment(
-            lesson=lesson,
-            position=position,
-            start=segment["start"],
-            end=segment["end"],
-            kind=segment["kind"],
-            voice=segment["voice"],
-            speaker=segment["speaker"][:100],
-            quote_source=segment["quote_source"] or "",
-            explanation=segment["explanation"],
-        )
-        for position, segment in enumerate(bundle["segments"])
-    )
+    speaker_length = Segment._meta.get_field("speaker").max_length
+    for segment in bundle["segments"]:
+        # A drafted speaker is a guess from the text; the field's limit is not the teacher's problem.
+        segment["speaker"] = segment["speaker"][:speaker_length]
+    create_article_and_segments(lesson, bundle)
     techniques = Technique.objects.in_bulk(field_name="slug")
     DraftSuggestion.objects.bulk_create(
         DraftSuggestion(

@@ -167,7 +167,26 @@ def import_bundle(data: dict[str, Any], *, replace: bool = False) -> Lesson:
     lesson = Lesson.objects.create(
         slug=slug, title=data["lesson"]["title"], summary=data["lesson"]["summary"]
     )
-    article = data["article"]
+    create_article_and_segments(lesson, data)
+    techniques = Technique.objects.in_bulk(field_name="slug")
+    KeyDevice.objects.bulk_create(
+        KeyDevice(
+            lesson=lesson,
+            position=position,
+            technique=techniques[device["technique"]],
+            start=device["start"],
+            end=device["end"],
+            text=device["text"],
+            explanation=device["explanation"],
+        )
+        for position, device in enumerate(data["devices"])
+    )
+    return lesson
+
+
+def create_article_and_segments(lesson: Lesson, bundle: dict[str, Any]) -> None:
+    """Create ``lesson``'s article and segments from a bundle's ``article`` and ``segments``."""
+    article = bundle["article"]
     Article.objects.create(
         lesson=lesson,
         title=article["title"],
@@ -189,22 +208,8 @@ def import_bundle(data: dict[str, Any], *, replace: bool = False) -> Lesson:
             neutral=segment["neutral"],
             explanation=segment["explanation"],
         )
-        for position, segment in enumerate(data["segments"])
+        for position, segment in enumerate(bundle["segments"])
     )
-    techniques = Technique.objects.in_bulk(field_name="slug")
-    KeyDevice.objects.bulk_create(
-        KeyDevice(
-            lesson=lesson,
-            position=position,
-            technique=techniques[device["technique"]],
-            start=device["start"],
-            end=device["end"],
-            text=device["text"],
-            explanation=device["explanation"],
-        )
-        for position, device in enumerate(data["devices"])
-    )
-    return lesson
 
 
 def create_local_technique(fields: dict[str, Any]) -> Technique:
