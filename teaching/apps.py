@@ -10,3 +10,6 @@ class TeachingConfig(AppConfig):
     def ready(self):
         # Registers the lesson-integrity system check with `manage.py check`.
         from teaching import checks  # noqa: F401
+        from teaching.content_versions import connect_content_versions
+
+        connect_content_versions()

@@ -19,6 +19,7 @@ from django.utils.text import Truncator, get_text_list, slugify
 from django.utils.translation import gettext as _
 
 from teaching.bundles import BundleError, create_article_and_segments, export_bundle, validate_bundle
+from teaching.content_versions import bump_content_version
 from teaching.drafting import draft_lesson, find_quotes
 from teaching.models import DraftSuggestion, KeyDevice, Lesson, Segment, Technique, User
 from teaching.models.content import QuoteSource, Voice
@@ -172,6 +173,7 @@ def _renumber_devices(lesson: Lesson) -> None:
     for position, device in enumerate(devices):
         device.position = position
     KeyDevice.objects.bulk_update(devices, ["position"])
+    bump_content_version(lesson.pk)  # bulk_update sends no signals
 
 
 def _refuse_duplicate(lesson: Lesson, start: int, end: int, technique: Technique, *, exclude=None) -> None:

@@ -123,6 +123,10 @@ class Lesson(models.Model):
     created_by = models.ForeignKey(
         "teaching.User", models.SET_NULL, null=True, blank=True, related_name="authored_lessons"
     )
+    # Changes whenever the lesson's article, segments or key (or the taxonomy) change, so that
+    # what is rendered once from them can be cached under (pk, content_version) and never go stale.
+    # Kept up to date by teaching/content_versions.py.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
