@@ -120,6 +120,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "teaching.User"
+AUTHENTICATION_BACKENDS = ["teaching.backends.UserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -138,7 +139,7 @@ LOGOUT_REDIRECT_URL = "login"
 # and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "teaching.sessions"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -17,7 +17,11 @@ FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def snapshot():
-    return [list(model.objects.order_by("pk").values()) for model in (Technique, Lesson, Segment, KeyDevice)]
+    """Return every content row. Not the lessons' content_version: a reload may move that cache key."""
+    rows = [list(model.objects.order_by("pk").values()) for model in (Technique, Lesson, Segment, KeyDevice)]
+    for lesson in rows[1]:
+        del lesson["content_version"]
+    return rows
 
 
 def test_the_taxonomy_has_the_eighteen_ptc_techniques(lessons):

@@ -13,7 +13,7 @@ from teaching.forms.accounts import JoinCodeForm, StudentSignupForm, TeacherSign
 from teaching.models import Invitation
 
 # Named when logging in a brand-new account, so adding a backend (a throttle, say) needs no change here.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "teaching.backends.UserBackend"
 
 
 @require_http_methods(["GET", "POST"])
