@@ -6,17 +6,23 @@ devices screens cannot disagree about who may change what, and when.
 """
 
 import datetime
+import functools
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teaching.models import Assignment, Attempt
+from teaching.hot_reads import columns_of
+from teaching.models import Assignment, Attempt, Classroom, Enrollment, Lesson
 
 # Gaps longer than this between two saves are a student away from the screen,
 # not reading: they count for this much at most towards "time spent".
 MAX_COUNTED_GAP = datetime.timedelta(minutes=3)
+
+
+# The largest primary key the databases hold (a 64-bit signed integer).
+MAX_PRIMARY_KEY = 2**63 - 1
 
 
 class AttemptLocked(Exception):
@@ -24,26 +30,87 @@ class AttemptLocked(Exception):
 
 
 def assignment_for_student(student, assignment_pk, *, now=None):
-    """Return the assignment if ``student`` is in its class and it has opened; else raise Http404."""
+    """
+    Return the assignment if ``student`` is in its class and it has opened; else raise Http404.
+
+    The assignment comes with its class, its lesson and article, and the student's attempt
+    (see ``attempt_for``), all from one query that is prepared once (``teaching.hot_reads``
+    says why): every request of the two activities, saves included, starts here.
+    """
+    if not 0 < assignment_pk <= MAX_PRIMARY_KEY:
+        raise Http404  # The URL accepts any digits; the database would refuse to compare them.
     now = now or timezone.now()
-    try:
-        return (
-            Assignment.objects.select_related("lesson__article", "classroom")
-            .filter(classroom__students=student, classroom__archived_at__isnull=True, opens_at__lte=now)
-            .get(pk=assignment_pk)
-        )
-    except Assignment.DoesNotExist:
-        raise Http404 from None
+    alias = router.db_for_read(Assignment)
+    sql, assignment_columns, classroom_columns, attempt_columns = _student_assignment_query(alias)
+    params = [student.pk, student.pk, assignment_pk, connections[alias].ops.adapt_datetimefield_value(now)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    split = len(assignment_columns)
+    assignment = assignment_columns.instance(row[:split])
+    assignment.classroom = classroom_columns.instance(row[split : split + len(classroom_columns)])
+    split += len(classroom_columns)
+    assignment.lesson = lesson_with_article(assignment.lesson_id, row[split])
+    attempt_row = row[split + 1 :]
+    attempt = attempt_columns.instance(attempt_row) if attempt_row[0] is not None else None
+    if attempt is not None:
+        attempt.assignment = assignment
+    assignment.prefetched_attempt = (student.pk, attempt)
+    return assignment
+
+
+@functools.cache
+def _student_assignment_query(alias):
+    """Return the SQL of ``assignment_for_student`` for database ``alias``, and its column sets."""
+    quote = connections[alias].ops.quote_name
+    assignment_columns = columns_of(Assignment, alias, "a")
+    classroom_columns = columns_of(Classroom, alias, "c")
+    attempt_columns = columns_of(Attempt, alias, "t")
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    selected = f"{assignment_columns.sql}, {classroom_columns.sql}, l.content_version, {attempt_columns.sql}"
+    # Only the models' own (quoted) names are formatted in; values are always parameters.
+    sql = (
+        f"SELECT {selected}"  # noqa: S608  # nosec B608
+        f" FROM {table(Assignment)} a"
+        f" JOIN {table(Classroom)} c ON c.id = a.classroom_id"
+        f" JOIN {table(Enrollment)} e ON e.classroom_id = c.id AND e.student_id = %s"
+        f" JOIN {table(Lesson)} l ON l.id = a.lesson_id"
+        f" LEFT JOIN {table(Attempt)} t ON t.assignment_id = a.id AND t.student_id = %s"
+        " WHERE a.id = %s AND c.archived_at IS NULL AND a.opens_at <= %s"
+    )
+    return sql, assignment_columns, classroom_columns, attempt_columns
+
+
+@functools.lru_cache(maxsize=32)
+def lesson_with_article(lesson_pk, content_version):
+    """
+    Return the lesson with its article, read once per process and content version.
+
+    Content-addressed (``teaching.content_versions`` moves the version with every change),
+    so a copy is never stale. Callers must treat it as read-only: it is shared.
+    """
+    return Lesson.objects.select_related("article").get(pk=lesson_pk)
 
 
 def attempt_for(student, assignment):
     """Return the student's attempt at ``assignment``, or None if not started."""
+    prefetched = getattr(assignment, "prefetched_attempt", None)
+    if prefetched is not None and prefetched[0] == student.pk:
+        return prefetched[1]
     return Attempt.objects.filter(student=student, assignment=assignment).first()
 
 
 def start_attempt(student, assignment):
     """Return the student's attempt at ``assignment``, creating it on first use."""
-    attempt, _ = Attempt.objects.get_or_create(student=student, assignment=assignment)
+    attempt = attempt_for(student, assignment)
+    if attempt is None:
+        attempt, _ = Attempt.objects.get_or_create(student=student, assignment=assignment)
+        assignment.prefetched_attempt = (student.pk, attempt)
     # Callers read the assignment (and its lesson) through the attempt: spare them a query.
     attempt.assignment = assignment
     return attempt

@@ -15,10 +15,18 @@ FIXTURES = ["techniques", "lesson-warm-up-skate-park", f"lesson-{SEED_SLUG}"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Start each test with an empty cache, so login and join-code throttles never carry over."""
+    """
+    Start each test with empty caches, so login and join-code throttles never carry over.
+
+    The per-process lesson cache too: each test's database is rolled back, so the next
+    test may create a different lesson under the same primary key and content version.
+    """
     from django.core.cache import cache
 
+    from teaching.work import lesson_with_article
+
     cache.clear()
+    lesson_with_article.cache_clear()
 
 
 @pytest.fixture
