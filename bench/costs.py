@@ -76,6 +76,8 @@ def costs(data):
             lambda: anonymous.get("/bench/floor/"),
             REPEAT,
         ),
+        # What every signed-in request pays before its view runs: the session and the user.
+        ("floor, signed in", None, lambda: as_student.get("/bench/floor/"), REPEAT),
         ("lesson page (voices)", "voices", get(as_student, "voices", assignment), REPEAT),
         ("lesson page (devices)", "devices", get(as_student, "devices", assignment), REPEAT),
         ("voice save", "voice_save", save_voice, REPEAT),

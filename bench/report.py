@@ -438,9 +438,14 @@ def _costs_table(run):
             if "missing" in cost:
                 lines.append(f"| {name} | {kind} | — | — | — | — | {cost['missing']} |")
                 continue
-            ratio = f"{cost['cpu_ms'] / floor:.0f}" if floor else "—"
+            ratio = _multiple(cost["cpu_ms"] / floor) if floor else "—"
             lines.append(
                 f"| {name} | {kind} | {cost['cpu_ms']:.1f} | {ratio} | {cost['queries']:g} | "
                 f"{cost['bytes'] / 1024:.0f} | {cost['status']} |"
             )
     return lines
+
+
+def _multiple(ratio: float) -> str:
+    """Return a multiple of the floor to the precision that matters: 2.4, but 37."""
+    return f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}"
