@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from teaching.answers import AnswerState
+from teaching.answers import AnswerChanged, AnswerState, answer_states, save_voice_answer
 from teaching.forms.voices import voice_answer_forms
 from teaching.models import Article, Attempt, Enrollment, Segment, VoiceAnswer
 from teaching.voices_page import _PLACEHOLDERS, lesson_segments, voices_activity
-from tests.test_views_voices import assign, quoted_segment, voices_url
+from tests.test_views_voices import assign, quoted_segment, save, voices_url
 
 
 @pytest.fixture
@@ -128,6 +128,7 @@ def test_the_segments_are_read_again_only_when_the_lesson_changes(student_client
 
     with CaptureQueriesContext(connection) as warm:
         student_client.get(voices_url(assignment))
+        save(student_client, assignment, segments[0], "narration")
     Segment.objects.get(pk=segments[1].pk).save()  # Moves the lesson's content version.
     with CaptureQueriesContext(connection) as changed:
         student_client.get(voices_url(assignment))
@@ -192,3 +193,77 @@ def test_filling_in_answers_matches_rendering_the_forms(seed_lesson, segments, l
 
     assert filled == activity.for_forms(assignment_pk=7, csrf_token="token", forms=forms)
     assert checked("".join(filled)) == {(pk, answer.voice) for pk, answer in answers.items()}
+
+
+# Saving an answer in one statement -----------------------------------------------------
+
+
+@pytest.fixture
+def attempt(student, assignment):
+    attempt = Attempt.objects.create(student=student, assignment=assignment)
+    attempt.assignment = assignment
+    return attempt
+
+
+def stored(attempt, segment):
+    return VoiceAnswer.objects.values_list("voice", "quote_source", "revision", "updated_at").get(
+        attempt=attempt, segment=segment
+    )
+
+
+def test_a_first_answer_is_revision_one_and_each_change_the_next(attempt, segments):
+    assert save_voice_answer(attempt=attempt, segment=segments[0], voice="direct", revision=0) == 1
+    assert save_voice_answer(attempt=attempt, segment=segments[0], voice="partial", revision=1) == 2
+    assert save_voice_answer(attempt=attempt, segment=segments[0], voice="narration") == 3
+    assert stored(attempt, segments[0])[:3] == ("narration", "", 3)
+
+
+def test_the_same_answer_again_changes_neither_its_revision_nor_its_time(attempt, segments):
+    segment = quoted_segment(segments)
+    save_voice_answer(attempt=attempt, segment=segment, voice="partial", quote_source="speaker", revision=0)
+    first = stored(attempt, segment)
+
+    again = save_voice_answer(
+        attempt=attempt, segment=segment, voice="partial", quote_source="speaker", revision=0
+    )
+
+    assert again == 1
+    assert stored(attempt, segment) == first
+
+
+def test_a_changed_quote_source_alone_is_a_change(attempt, segments):
+    segment = quoted_segment(segments)
+    save_voice_answer(attempt=attempt, segment=segment, voice="partial", quote_source="speaker")
+
+    assert save_voice_answer(attempt=attempt, segment=segment, voice="partial", quote_source="mixed") == 2
+    with pytest.raises(AnswerChanged):
+        save_voice_answer(attempt=attempt, segment=segment, voice="partial", quote_source="", revision=1)
+    assert stored(attempt, segment)[:3] == ("partial", "mixed", 2)
+
+
+def test_a_refused_save_inside_a_transaction_leaves_it_usable(attempt, segments):
+    from django.db import transaction
+
+    save_voice_answer(attempt=attempt, segment=segments[0], voice="direct")
+    with transaction.atomic():
+        with pytest.raises(AnswerChanged):
+            save_voice_answer(attempt=attempt, segment=segments[0], voice="partial", revision=0)
+        save_voice_answer(attempt=attempt, segment=segments[1], voice="narration")
+
+    assert answer_states(attempt) == {
+        segments[0].pk: ("direct", "", 1),
+        segments[1].pk: ("narration", "", 1),
+    }
+
+
+def test_an_htmx_save_reads_no_answer_before_writing_it(student_client, assignment, segments):
+    save(student_client, assignment, segments[0], "direct")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = save(student_client, assignment, segments[0], "partial")
+
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries if '"teaching_voiceanswer"' in q["sql"]]
+    assert len(sql) == 2  # The upsert, and the count for the progress bar.
+    assert sql[0].startswith("INSERT") and "RETURNING" in sql[0]
+    assert not [q for q in queries.captured_queries if '"teaching_segment"' in q["sql"]]

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,14 +15,13 @@ from teaching.answers import (
     AnswerChanged,
     Progress,
     answer_states,
+    answered_count,
     answers_by_segment,
     save_voice_answer,
     save_voice_answers,
     voice_feedback,
-    voice_progress,
 )
 from teaching.forms.voices import VoiceAnswerForm, voice_answer_forms
-from teaching.models import Segment
 from teaching.voices_page import lesson_segments, voices_activity
 from teaching.work import (
     AttemptLocked,
@@ -126,7 +126,9 @@ def _save_all(request, assignment, forms) -> int:
 def voice_save(request, assignment_pk, segment_pk):
     """Save one sentence's answer as it is chosen (htmx); answer with its status and the progress."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    segment = get_object_or_404(Segment, pk=segment_pk, lesson_id=assignment.lesson_id)
+    segment = lesson_segments(assignment.lesson).by_pk.get(segment_pk)
+    if segment is None:
+        raise Http404  # A sentence of another lesson, or none.
     body = assignment.lesson.article.body
     form = VoiceAnswerForm(
         request.POST, segment=segment, text=body[segment.start : segment.end], require_voice=True
@@ -150,24 +152,26 @@ def _save_one(student, assignment, segment, form) -> dict:
     """Save one sentence's valid answer (starting the attempt if need be); return what the status shows."""
     voice, quote_source = form.answer
     try:
+        # One transaction, so one commit, for the answer and the time spent.
         with transaction.atomic():
             attempt = editable_attempt(student, assignment)
-            answer = save_voice_answer(
+            revision = save_voice_answer(
                 attempt=attempt,
                 segment=segment,
                 voice=voice,
                 quote_source=quote_source,
                 revision=form.seen_revision,
             )
+            record_activity(attempt)
+            answered = answered_count(attempt)
     except AnswerChanged as changed:
         return {"status": 409, "message": str(changed)}
-    record_activity(attempt)
     # The new revision goes back to the page, which sends it with its next change.
     return {
         "saved": True,
-        "answer": answer,
+        "revision": revision,
         "oob_progress": True,
-        "progress": voice_progress(attempt, attempt.assignment.lesson),
+        "progress": Progress(answered=answered, total=len(lesson_segments(assignment.lesson).segments)),
     }
 
 
