@@ -18,15 +18,17 @@ def _empty_cache():
     """
     Start each test with empty caches, so login and join-code throttles never carry over.
 
-    The per-process lesson cache too: each test's database is rolled back, so the next
+    The per-process lesson caches too: each test's database is rolled back, so the next
     test may create a different lesson under the same primary key and content version.
     """
     from django.core.cache import cache
 
+    from teaching.voices_page import clear_caches
     from teaching.work import lesson_with_article
 
     cache.clear()
     lesson_with_article.cache_clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,16 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from teaching.access import student_required
 from teaching.answers import (
     VOICE_CHOICES,
-    VOICE_MEANINGS,
     AnswerChanged,
+    Progress,
+    answer_states,
+    answered_count,
     answers_by_segment,
     save_voice_answer,
     save_voice_answers,
     voice_feedback,
-    voice_progress,
 )
 from teaching.forms.voices import VoiceAnswerForm, voice_answer_forms
-from teaching.models import Segment
+from teaching.voices_page import lesson_segments, voices_activity
 from teaching.work import (
     AttemptLocked,
     assignment_for_student,
@@ -34,8 +37,10 @@ TEMPLATE = "teaching/voices_activity.html"
 
 def _locked_reason(student, assignment, attempt):
     """Return why the student's answers can no longer change, or "" while they can."""
-    if attempt is None and not assignment.is_past_due():
-        return ""  # Not started: checking would start an attempt just by looking.
+    if not assignment.is_past_due() and (attempt is None or not attempt.is_submitted):
+        # Open, and started but not submitted, or not started: asking the attempt rules
+        # would start an attempt just by looking (and cost a query on every page view).
+        return ""
     try:
         editable_attempt(student, assignment)
     except AttemptLocked as locked:
@@ -43,47 +48,54 @@ def _locked_reason(student, assignment, attempt):
     return ""
 
 
-def _page_context(request, assignment, *, data=None, locked_reason=""):
-    """Return the activity page's context: one form per segment, the progress, and any lock."""
-    attempt = attempt_for(request.user, assignment)
-    locked_reason = locked_reason or _locked_reason(request.user, assignment, attempt)
-    lesson = assignment.lesson
-    return {
-        "assignment": assignment,
-        "article": lesson.article,
-        "forms": voice_answer_forms(
-            segments=lesson.segments.all(),
-            body=lesson.article.body,
-            answers=answers_by_segment(attempt),
-            data=data,
-            disabled=bool(locked_reason),
-        ),
-        "progress": voice_progress(attempt, lesson),
-        "locked_reason": locked_reason,
-        "feedback_available": feedback_available(assignment, attempt),
-        "voice_choices": [(value, name, VOICE_MEANINGS[value]) for value, name in VOICE_CHOICES],
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @student_required
 def voices(request, assignment_pk):
     """Show the article with a four-way choice per sentence; POST saves them all (the no-JavaScript way)."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    status, data, locked_reason = 200, None, ""
-    if request.method == "POST":
-        # Checked without starting an attempt: a refused form must leave nothing behind.
-        locked_reason = _locked_reason(request.user, assignment, attempt_for(request.user, assignment))
-        status, data = (409, None) if locked_reason else (200, request.POST)
-    context = _page_context(request, assignment, data=data, locked_reason=locked_reason)
-    if data is not None:
-        forms = context["forms"]
-        status = _save_all(request, assignment, forms)
-        if status == 200:
-            # "Save and submit…" goes on to the confirmation page.
-            then = "attempt_submit" if request.POST.get("then") == "submit" else "voices"
-            return redirect(then, assignment_pk=assignment.pk)
-        context["invalid_forms"] = [form for form in forms if form.errors]
+    # Read without starting an attempt: a refused form must leave nothing behind.
+    attempt = attempt_for(request.user, assignment)
+    locked_reason = _locked_reason(request.user, assignment, attempt)
+    answers = answer_states(attempt)
+    if request.method == "GET" or locked_reason:
+        status = 409 if request.method == "POST" else 200
+        return _page(request, assignment, attempt, answers, locked_reason=locked_reason, status=status)
+    lesson = assignment.lesson
+    forms = voice_answer_forms(
+        segments=lesson_segments(lesson).segments,
+        body=lesson.article.body,
+        answers=answers,
+        data=request.POST,
+    )
+    status = _save_all(request, assignment, forms)
+    if status == 200:
+        # "Save and submit…" goes on to the confirmation page.
+        then = "attempt_submit" if request.POST.get("then") == "submit" else "voices"
+        return redirect(then, assignment_pk=assignment.pk)
+    return _page(request, assignment, attempt, answers, forms=forms, status=status)
+
+
+def _page(request, assignment, attempt, answers, *, locked_reason="", forms=None, status=200):
+    """
+    Render the activity page: the sentences with the student's saved ``answers`` or, after a
+    refused no-JavaScript post, with its ``forms`` and what is wrong with them.
+    """
+    activity = voices_activity(assignment.lesson, locked=bool(locked_reason))
+    # One token for the whole page: the base template's forms and the activity's.
+    csrf_token = get_token(request)
+    if forms is None:
+        parts = activity.for_answers(assignment_pk=assignment.pk, csrf_token=csrf_token, answers=answers)
+    else:
+        parts = activity.for_forms(assignment_pk=assignment.pk, csrf_token=csrf_token, forms=forms)
+    context = {
+        "assignment": assignment,
+        "activity": parts,
+        "progress": Progress(answered=len(answers), total=activity.segment_count),
+        "locked_reason": locked_reason,
+        "feedback_available": feedback_available(assignment, attempt),
+        "invalid_forms": [form for form in forms if form.errors] if forms else [],
+        "csrf_token": csrf_token,
+    }
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -114,7 +126,9 @@ def _save_all(request, assignment, forms) -> int:
 def voice_save(request, assignment_pk, segment_pk):
     """Save one sentence's answer as it is chosen (htmx); answer with its status and the progress."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    segment = get_object_or_404(Segment, pk=segment_pk, lesson_id=assignment.lesson_id)
+    segment = lesson_segments(assignment.lesson).by_pk.get(segment_pk)
+    if segment is None:
+        raise Http404  # A sentence of another lesson, or none.
     body = assignment.lesson.article.body
     form = VoiceAnswerForm(
         request.POST, segment=segment, text=body[segment.start : segment.end], require_voice=True
@@ -138,24 +152,26 @@ def _save_one(student, assignment, segment, form) -> dict:
     """Save one sentence's valid answer (starting the attempt if need be); return what the status shows."""
     voice, quote_source = form.answer
     try:
+        # One transaction, so one commit, for the answer and the time spent.
         with transaction.atomic():
             attempt = editable_attempt(student, assignment)
-            answer = save_voice_answer(
+            revision = save_voice_answer(
                 attempt=attempt,
                 segment=segment,
                 voice=voice,
                 quote_source=quote_source,
                 revision=form.seen_revision,
             )
+            record_activity(attempt)
+            answered = answered_count(attempt)
     except AnswerChanged as changed:
         return {"status": 409, "message": str(changed)}
-    record_activity(attempt)
     # The new revision goes back to the page, which sends it with its next change.
     return {
         "saved": True,
-        "answer": answer,
+        "revision": revision,
         "oob_progress": True,
-        "progress": voice_progress(attempt, attempt.assignment.lesson),
+        "progress": Progress(answered=answered, total=len(lesson_segments(assignment.lesson).segments)),
     }
 
 
