@@ -15,10 +15,15 @@ FIXTURES = ["techniques", "lesson-warm-up-skate-park", f"lesson-{SEED_SLUG}"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Start each test with an empty cache, so login and join-code throttles never carry over."""
+    """Start each test with empty caches, so login and join-code throttles never carry over."""
     from django.core.cache import cache
 
+    from teaching.lesson_cache import clear_all
+
     cache.clear()
+    # Rolled back, a test's database hands out the same primary keys and content versions
+    # to the next test's (different) lessons: what was rendered from them must go too.
+    clear_all()
 
 
 @pytest.fixture

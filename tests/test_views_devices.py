@@ -1,7 +1,10 @@
 """The devices activity's pages: marking, the keyboard path, refusals, feedback, and the technique CSS."""
 
 import datetime
+import re
 import uuid
+from html import unescape
+from itertools import accumulate
 
 import pytest
 from django.core.cache import cache
@@ -107,13 +110,23 @@ def test_palette_groups_techniques_by_family_in_order(student_client, assignment
     assert loaded.definition in html
 
 
+def article_runs(html):
+    """Return (data-start, text) of each run of the article, as devices.js reads offsets from them."""
+    article = html[html.index('id="devices-article"') :]
+    article = article[: article.index("</div>")]
+    runs = re.findall(r'<(?:span|mark) [^>]*data-start="(\d+)"[^>]*>([^<]*)</(?:span|mark)>', article)
+    return [(int(start), unescape(text)) for start, text in runs]
+
+
 def test_activity_page_runs_rebuild_the_body_exactly(student_client, assignment, student, body):
     make_mark(assignment, student, body, "historic victory for every young person", "exaggeration")
     make_mark(assignment, student, body, "victory", "loaded-language")
     response = student_client.get(url("devices", assignment))
-    runs = response.context["blocks"]
-    assert "".join(run.text for block in runs for run in block.runs) == body
     html = text_of(response)
+    runs = article_runs(html)
+    assert "".join(text for _, text in runs) == body
+    # Each run's data-start is its offset in the body, in code points.
+    assert [start for start, _ in runs] == list(accumulate([0, *(len(text) for _, text in runs[:-1])]))
     assert "dv-overlap" in html  # Overlapping marks render as one striped run.
     assert html.count('<sup class="dv-code') == 2
 
@@ -123,7 +136,9 @@ def test_activity_fragment_for_htmx_is_the_workspace(student_client, assignment)
     html = text_of(response)
     assert response.status_code == 200
     assert "<html" not in html
-    assert 'id="devices-article"' in html and 'id="your-marks"' in html and 'id="dv-count"' in html
+    # The count, the article and the list, each swapped in out of band by devices.js.
+    for element in ("dv-count", "devices-article", "dv-mark-list", "dv-no-marks"):
+        assert re.search(rf'id="{element}"[^>]* hx-swap-oob="true"', html), element
 
 
 def test_word_picker_fragment_lists_the_words_of_the_sentence(student_client, assignment):

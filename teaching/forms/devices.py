@@ -1,6 +1,6 @@
 """The devices activity's forms: add a mark (from a selection, or by sentence and words), change one."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,19 +9,35 @@ from teaching.marks import words_in
 from teaching.models import Segment, Technique
 
 
-class TechniqueField(forms.ModelChoiceField):
-    """A technique named by its slug, as the palette and the selects send it."""
+class TechniqueField(forms.Field):
+    """
+    A technique named by its slug, as the palette and the selects send it.
+
+    Looked up in ``techniques`` (slug to Technique), which the form is given: the
+    views pass the taxonomy they keep per lesson version (teaching/devices_html.py),
+    which spares every save a query.
+    """
+
+    default_error_messages = {
+        "required": _("Choose a technique."),
+        "invalid_choice": _("That technique is not in the palette. Choose one from the list."),
+    }
 
     def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Technique.objects.all(),
-            to_field_name="slug",
-            error_messages={
-                "required": _("Choose a technique."),
-                "invalid_choice": _("That technique is not in the palette. Choose one from the list."),
-            },
-            **kwargs,
-        )
+        super().__init__(**kwargs)
+        self.techniques: Mapping[str, Technique] = {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        technique = self.techniques.get(str(value))
+        if technique is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return technique
+
+
+def _techniques(techniques: Mapping[str, Technique] | None) -> Mapping[str, Technique]:
+    return techniques if techniques is not None else Technique.objects.in_bulk(field_name="slug")
 
 
 class AddMarkForm(forms.Form):
@@ -45,10 +61,18 @@ class AddMarkForm(forms.Form):
         }
     )
 
-    def __init__(self, *args, body: str, segments: Sequence[Segment], **kwargs):
+    def __init__(
+        self,
+        *args,
+        body: str,
+        segments: Sequence[Segment],
+        techniques: Mapping[str, Technique] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.body = body
-        self.segments = {segment.position: segment for segment in segments}
+        self.segments = segments
+        self.fields["technique"].techniques = _techniques(techniques)
 
     def clean(self):
         data = super().clean()
@@ -59,7 +83,7 @@ class AddMarkForm(forms.Form):
         return data
 
     def _span_of_words(self, data):
-        segment = self.segments.get(data["segment"])
+        segment = next((s for s in self.segments if s.position == data["segment"]), None)
         if segment is None:
             raise forms.ValidationError(_("Choose a sentence from the list."), code="segment")
         words = words_in(self.body, segment.start, segment.end)
@@ -89,6 +113,10 @@ class MarkChangeForm(forms.Form):
     # The technique the page showed the mark with: a change based on an older view of
     # the mark (it was relabelled in another tab since) is refused, not applied over it.
     was = forms.CharField(required=False, max_length=50)
+
+    def __init__(self, *args, techniques: Mapping[str, Technique] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technique"].techniques = _techniques(techniques)
 
     def clean(self):
         data = super().clean()
