@@ -2,9 +2,10 @@
 The devices activity's HTML: what is the same for every student rendered once, the rest built on it.
 
 The page shows a lesson's article with one student's marks laid over it, the list of
-those marks (each with its relabel and remove forms) and their count. Through template
-tags that cost some 40 ms a page: a tag per run of text, a template per mark, and the
-palette's techniques again in every mark's select. Now what is the same for every
+those marks (each with its relabel and remove forms) and their count. Rendered with
+template tags that cost some 40 ms of CPU a page on the benchmark's machine: a tag per
+run of text, a template per mark, the palette's techniques again in every mark's
+select. Now what is the same for every
 student of a lesson (the article cut into sentences and escaped, the technique options,
 the palette, the page around the student's work) is rendered once per process and
 kept under a content-addressed key (teaching/lesson_cache.py); a student's marks are
@@ -90,13 +91,15 @@ class LessonParts:
     body: str
     language: str  # The article's, for its lang attribute.
     segments: tuple[Segment, ...]  # In position (text) order.
-    blocks: tuple[tuple[bool, tuple[int, ...]], ...]  # See paragraphs().
+    # The article with no mark over it, in pieces: the paragraphs' and headings' tags, and
+    # each sentence, at article_pieces[sentence_at[index]], to swap for one with marks.
+    article_pieces: tuple[str, ...]
+    sentence_at: tuple[int, ...]
     techniques: dict[str, Technique]  # By slug.
     techniques_by_pk: dict[int, Technique]
     palette: list
     looks: dict[int, Look]  # By technique pk.
     no_technique_options: SafeString  # The technique <option>s with none selected.
-    plain_sentences: tuple[str, ...]  # Each sentence with no mark over it.
     sentence_labels: tuple[str, ...]  # Each sentence, shortened and escaped, for the sentence select.
     no_sentence_options: str  # The sentence <option>s with none selected.
     words: dict[str, str]  # The interface's words the builders below use, translated.
@@ -105,9 +108,15 @@ class LessonParts:
     _by_start: tuple[int, ...]  # Segment indexes in order of start, and their starts:
     _starts: tuple[int, ...]  # for finding the sentences a mark touches by bisection.
 
+    def look(self, technique: Technique) -> Look:
+        """Return how ``technique`` is drawn; one added since these parts were built is drawn now."""
+        look = self.looks.get(technique.pk)
+        return look if look is not None else _look(technique, self.palette)
+
     def escaped(self, start: int, end: int) -> str:
         """Return ``body[start:end]`` escaped, by slicing the body escaped once."""
-        return self._escaped[self._offsets[start] : self._offsets[end]]
+        last = len(self.body)  # Sliced as body[start:end] would be, past its end too.
+        return self._escaped[self._offsets[min(start, last)] : self._offsets[min(end, last)]]
 
     def sentences_touched(self, start: int, end: int) -> list[int]:
         """Return the indexes (in position order) of the segments [start, end) overlaps."""
@@ -123,7 +132,7 @@ class LessonParts:
     def technique_options(self, selected: str | None) -> SafeString:
         """Return the technique <option>s, ``selected`` (a slug) chosen if it is one."""
         technique = self.techniques.get(selected or "")
-        return self.looks[technique.pk].options if technique else self.no_technique_options
+        return self.look(technique).options if technique else self.no_technique_options
 
     def sentence_options(self, selected: int | None) -> str:
         """Return the sentence select's <option>s, the one at position ``selected`` chosen."""
@@ -187,17 +196,24 @@ def _build_parts(lesson, key: tuple) -> LessonParts:
     escaped, offsets = _escape_index(body)
     by_start = tuple(sorted(range(len(segments)), key=lambda index: segments[index].start))
     labels = tuple(escape(Truncator(body[s.start : s.end].strip()).chars(72)) for s in segments)
-    plain = tuple(
-        f'<span id="dv-sentence-{s.position}"><span data-start="{s.start}">'
-        f"{escaped[offsets[s.start] : offsets[s.end]]}</span></span>"
-        for s in segments
-    )
+    pieces, sentence_at = [], [0] * len(segments)
+    for heading, indexes in paragraphs(body, segments):
+        pieces.append('<h3 class="dv-heading">' if heading else "<p>")
+        for index in indexes:
+            segment = segments[index]
+            sentence_at[index] = len(pieces)
+            pieces.append(
+                f'<span id="dv-sentence-{segment.position}"><span data-start="{segment.start}">'
+                f"{escaped[offsets[segment.start] : offsets[segment.end]]}</span></span>"
+            )
+        pieces.append("</h3>\n" if heading else "</p>\n")
     return LessonParts(
         key=key,
         body=body,
         language=escape(lesson.article.language),
         segments=segments,
-        blocks=tuple((heading, tuple(indexes)) for heading, indexes in paragraphs(body, segments)),
+        article_pieces=tuple(pieces),
+        sentence_at=tuple(sentence_at),
         techniques={technique.slug: technique for technique in techniques},
         techniques_by_pk={technique.pk: technique for technique in techniques},
         palette=groups,
@@ -205,7 +221,6 @@ def _build_parts(lesson, key: tuple) -> LessonParts:
         no_technique_options=render_to_string(
             "teaching/_devices_technique_options.html", {"palette": groups, "selected": None}
         ),
-        plain_sentences=plain,
         sentence_labels=labels,
         no_sentence_options=_sentence_options(segments, labels, None),
         words={
@@ -238,7 +253,7 @@ def sentence_html(parts: LessonParts, index: int, marks: Sequence, *, oob: bool 
     (data-start), which devices.js turns a selection into offsets with.
     """
     if not marks and not oob:
-        return parts.plain_sentences[index]
+        return parts.article_pieces[parts.sentence_at[index]]
     segment = parts.segments[index]
     pieces = [f'<span id="dv-sentence-{segment.position}"{OOB if oob else ""}>']
     for run in runs(parts.body, segment.start, segment.end, marks):
@@ -247,12 +262,12 @@ def sentence_html(parts: LessonParts, index: int, marks: Sequence, *, oob: bool 
             pieces.append(f'<span data-start="{run.start}">{text}</span>')
             continue
         first, last = run.spans[0], run.spans[-1]
-        classes = parts.looks[first.technique.pk].highlight
+        classes = parts.look(first.technique).highlight
         if len(run.spans) > 1:
-            classes += parts.looks[last.technique.pk].second
+            classes += parts.look(last.technique).second
         ids = " ".join(str(mark.client_id) for mark in run.spans)
         pieces.append(f'<mark class="{classes}" data-start="{run.start}" data-marks="{ids}">{text}</mark>')
-        pieces.extend(parts.looks[mark.technique.pk].badge for mark in run.spans if mark.end == run.end)
+        pieces.extend(parts.look(mark.technique).badge for mark in run.spans if mark.end == run.end)
     pieces.append("</span>")
     return "".join(pieces)
 
@@ -267,24 +282,24 @@ def _marks_by_sentence(parts: LessonParts, marks: Iterable) -> dict[int, list]:
 
 def article_html(parts: LessonParts, marks: Sequence, *, oob: bool = False) -> str:
     """Return the whole article, in paragraphs and headings, with ``marks`` (in text order) over it."""
-    by_sentence = _marks_by_sentence(parts, marks)
-    pieces = [
+    pieces = list(parts.article_pieces)
+    for index, over in _marks_by_sentence(parts, marks).items():
+        pieces[parts.sentence_at[index]] = sentence_html(parts, index, over)
+    return (
         f'<div id="devices-article" class="dv-article" data-length="{len(parts.body)}" '
-        f'lang="{parts.language}"{OOB if oob else ""}>\n'
-    ]
-    for heading, indexes in parts.blocks:
-        pieces.append('<h3 class="dv-heading">' if heading else "<p>")
-        pieces.extend(sentence_html(parts, index, by_sentence.get(index, ())) for index in indexes)
-        pieces.append("</h3>\n" if heading else "</p>\n")
-    pieces.append("</div>")
-    return "".join(pieces)
+        f'lang="{parts.language}"{OOB if oob else ""}>\n{"".join(pieces)}</div>'
+    )
 
 
 def sentences_html(parts: LessonParts, marks: Sequence, spans: Iterable[tuple[int, int]]) -> str:
     """Return, to swap in out of band, each sentence any of ``spans`` touches, with ``marks`` over it."""
     touched = sorted({index for start, end in spans for index in parts.sentences_touched(start, end)})
-    by_sentence = _marks_by_sentence(parts, marks)
-    return "".join(sentence_html(parts, index, by_sentence.get(index, ()), oob=True) for index in touched)
+    pieces = []
+    for index in touched:
+        segment = parts.segments[index]
+        over = [mark for mark in marks if mark.start < segment.end and mark.end > segment.start]
+        pieces.append(sentence_html(parts, index, over, oob=True))
+    return "".join(pieces)
 
 
 def count_html(marks: Sequence, *, oob: bool = False) -> str:
@@ -320,7 +335,7 @@ class MarkForms:
 
 def mark_item_html(parts: LessonParts, mark, forms: MarkForms | None) -> str:
     """Return one entry of "Your marks": the words and technique, and (unless locked) its forms."""
-    look = parts.looks[mark.technique.pk]
+    look = parts.look(mark.technique)
     client_id = str(mark.client_id)
     text = parts.escaped(mark.start, mark.end)
     item = (

@@ -24,7 +24,7 @@ class PlacedMark(NamedTuple):
     """A mark as the activity shows it: where it is and what it is called."""
 
     pk: int
-    client_id: uuid.UUID
+    client_id: str  # The UUID as text, the way the page writes it (str(uuid)).
     start: int
     end: int
     technique: Technique
@@ -52,16 +52,29 @@ def _statements() -> tuple[str, str]:
 _COLUMNS = ("attempt", "technique", "start", "end", "client_id", "created_at")
 
 
+def _uuid_text(value) -> str:
+    """Return a stored client id as str(uuid) would: SQLite keeps 32 hex digits, PostgreSQL a uuid."""
+    if isinstance(value, str) and len(value) == 32:
+        # Parsing thousands of these into UUIDs, only to print them again, was most of the read.
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
+
+
 def student_marks(attempt_pk: int, techniques: Mapping[int, Technique]) -> list[PlacedMark]:
     """Return the attempt's marks in text order; ``techniques`` maps pks to the taxonomy."""
-    client_id = Mark._meta.get_field("client_id")
     with connection.cursor() as cursor:
         cursor.execute(_statements()[0], [attempt_pk])
         rows = cursor.fetchall()
     return [
-        PlacedMark(pk, client_id.to_python(uuid_value), start, end, techniques[technique_pk])
-        for pk, uuid_value, start, end, technique_pk in rows
+        PlacedMark(pk, _uuid_text(client_id), start, end, _technique(techniques, technique_pk))
+        for pk, client_id, start, end, technique_pk in rows
     ]
+
+
+def _technique(techniques: Mapping[int, Technique], pk: int) -> Technique:
+    # A technique added after ``techniques`` was read (a request that began just before) is looked up.
+    technique = techniques.get(pk)
+    return technique if technique is not None else Technique.objects.get(pk=pk)
 
 
 def insert_mark(

@@ -78,7 +78,7 @@ def add_mark(
     """
     if marks is None:
         marks = student_marks(attempt.pk, Technique.objects.in_bulk())
-    stored = next((mark for mark in marks if mark.client_id == client_id), None)
+    stored = next((mark for mark in marks if mark.client_id == str(client_id)), None)
     if stored is not None:
         return _as_model(stored, attempt), False
     if attempt.is_submitted:
@@ -123,7 +123,7 @@ def _as_model(placed: PlacedMark, attempt: Attempt) -> Mark:
         technique=placed.technique,
         start=placed.start,
         end=placed.end,
-        client_id=placed.client_id,
+        client_id=uuid.UUID(placed.client_id),
     )
 
 

@@ -1,6 +1,8 @@
 """The devices activity's forms: add a mark (from a selection, or by sentence and words), change one."""
 
+import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +102,29 @@ class AddMarkForm(forms.Form):
     def mark_fields(self) -> dict:
         """Return the keyword arguments ``add_mark`` takes, from valid data."""
         return {key: self.cleaned_data[key] for key in ("start", "end", "technique", "client_id")}
+
+
+def selection_fields(data: Mapping[str, Any], techniques: Mapping[str, Technique]) -> dict | None:
+    """
+    Return ``add_mark``'s keyword arguments from a well-formed selection save, or None.
+
+    Every mark made by selecting words sends just this: two offsets, a technique's slug
+    and a UUID. Read directly it costs a tenth of an AddMarkForm (whose fields are deep
+    copied for each instance). Whatever this does not take as it is (the keyboard path,
+    a missing or malformed field) gets None, and the form then reads it or says what is
+    wrong: this accepts only what AddMarkForm accepts, with the same values.
+    """
+    if data.get("segment"):
+        return None
+    try:
+        start, end = int(data["start"]), int(data["end"])
+        client_id = uuid.UUID(data["client_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    technique = techniques.get(data.get("technique") or "")
+    if technique is None:
+        return None
+    return {"start": start, "end": end, "technique": technique, "client_id": client_id}
 
 
 class MarkChangeForm(forms.Form):

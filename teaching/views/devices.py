@@ -33,7 +33,7 @@ from teaching.devices_html import (
     paragraphs,
     sentences_html,
 )
-from teaching.forms.devices import AddMarkForm, MarkChangeForm
+from teaching.forms.devices import AddMarkForm, MarkChangeForm, selection_fields
 from teaching.grading import LessonKey
 from teaching.mark_store import student_marks
 from teaching.marks import (
@@ -150,18 +150,15 @@ def _page(request, assignment, parts: LessonParts, attempt, marks, *, sentence=N
     }
     stencil = activity_stencil(parts, around, key=(assignment.pk, locked_reason, show_feedback, picking))
     # One CSRF token for the whole page: masking one costs as much as building the list of marks.
-    csrf_token = get_token(request)
-    activity = stencil.fill(
+    context = {"assignment": assignment, "locked_reason": locked_reason, "picker": picker}
+    context["csrf_token"] = csrf_token = get_token(request)
+    context["activity"] = stencil.fill(
         count=count_html(marks),
         article=article_html(parts, marks),
         marks=mark_list_html(parts, marks, None if locked_reason else _mark_forms(assignment, csrf_token)),
         sentences=parts.sentence_options(picker["segment"].position if picking else None),
-        picker=render_to_string(PICKER_TEMPLATE, {"assignment": assignment, "picker": picker}, request)
-        if picking
-        else "",
+        picker=render_to_string(PICKER_TEMPLATE, context, request) if picking else "",
     )
-    context = {"assignment": assignment, "locked_reason": locked_reason, "picker": picker}
-    context.update(activity=activity, csrf_token=csrf_token)
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -193,7 +190,7 @@ def _in_order(marks) -> list:
     return sorted(marks, key=lambda mark: (mark.start, mark.end, mark.pk))
 
 
-def _changed(request, assignment, parts, marks, *, mark, message, status, form=None, anchor="your-marks"):
+def _changed(request, assignment, parts, marks, *, mark, message, status, sentence=None, anchor="your-marks"):
     """
     Answer a change that was made: a form gets a redirect; htmx only what changed.
 
@@ -204,12 +201,12 @@ def _changed(request, assignment, parts, marks, *, mark, message, status, form=N
     if not request.htmx:
         messages.success(request, message)
         url = reverse("devices", args=[assignment.pk])
-        if form is not None and form.cleaned_data.get("segment") is not None:
-            url += f"?sentence={form.cleaned_data['segment']}"
+        if sentence is not None:
+            url += f"?sentence={sentence}"
         return redirect(f"{url}#{anchor}")
     items = ""
     if mark is not None:
-        current = next((m for m in marks if m.client_id == mark.client_id), None)
+        current = next((m for m in marks if str(m.client_id) == str(mark.client_id)), None)
         if current is not None:
             items = mark_item_html(parts, current, _mark_forms(assignment, get_token(request)))
     spans = [(mark.start, mark.end)] if mark is not None else []
@@ -267,21 +264,27 @@ def mark_add(request, assignment_pk):
     """Save a new mark, from a selection or from the sentence-and-words form; a replay changes nothing."""
     assignment = assignment_for_student(request.user, assignment_pk)
     parts = lesson_parts(assignment.lesson)
-    form = AddMarkForm(request.POST, body=parts.body, segments=parts.segments, techniques=parts.techniques)
-    if not form.is_valid():
-        return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, _errors_text(form), form=form)
+    fields, form = selection_fields(request.POST, parts.techniques), None
+    if fields is None:  # The keyboard path, or a save to refuse: the form reads the one, explains the other.
+        form = AddMarkForm(
+            request.POST, body=parts.body, segments=parts.segments, techniques=parts.techniques
+        )
+        if not form.is_valid():
+            return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, _errors_text(form), form=form)
+        fields = form.mark_fields
+    sentence = form.cleaned_data.get("segment") if form is not None else None
     try:
         with transaction.atomic():
             attempt = editable_attempt(request.user, assignment)
             attempt.assignment = assignment  # Loaded with its article already.
             marks = student_marks(attempt.pk, parts.techniques_by_pk)
-            mark, created = add_mark(attempt=attempt, marks=marks, **form.mark_fields)
+            mark, created = add_mark(attempt=attempt, marks=marks, **fields)
     except AttemptLocked as locked:
         return _refused(request, assignment, parts, HTTPStatus.CONFLICT, str(locked), form=form)
     except MarkRefused as refused:
         return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, str(refused), form=form)
     record_activity(attempt)
-    if not any(m.client_id == mark.client_id for m in marks):
+    if not any(str(m.client_id) == str(mark.client_id) for m in marks):
         marks = _in_order([*marks, mark])
     done = _("Marked %(text)s as %(technique)s.") if created else _("Already saved: %(text)s.")
     message = done % {"text": _quote(mark, parts.body), "technique": mark.technique.name}
@@ -293,8 +296,8 @@ def mark_add(request, assignment_pk):
         mark=mark,
         message=message,
         status=HTTPStatus.CREATED if created else HTTPStatus.OK,
-        form=form,
-        anchor="mark-by-words" if form.cleaned_data.get("segment") is not None else "your-marks",
+        sentence=sentence,
+        anchor="mark-by-words" if sentence is not None else "your-marks",
     )
 
 
