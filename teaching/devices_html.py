@@ -352,11 +352,11 @@ def mark_item_html(parts: LessonParts, mark, forms: MarkForms | None) -> str:
     url = f"{forms.change_url[0]}{client_id}{forms.change_url[1]}"
     label = words["technique_for"] % {"text": text}
     return (
-        f'{item}<div class="dv-mark-actions">'
+        f'{item} <div class="dv-mark-actions">'
         f'<form method="post" action="{url}" class="dv-relabel" data-devices-form="change">'
         f'{forms.csrf_input}<input type="hidden" name="action" value="relabel">'
         f'<input type="hidden" name="was" value="{look.slug}">'
-        f'<label for="relabel-{client_id}" class="visually-hidden">{label}</label>'
+        f'<label for="relabel-{client_id}" class="visually-hidden">{label}</label> '
         f'<select id="relabel-{client_id}" name="technique">{look.options}</select> '
         f'<button type="submit" class="secondary" id="relabel-button-{client_id}">{words["relabel"]}</button>'
         f"</form> "
