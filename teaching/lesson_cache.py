@@ -1,13 +1,14 @@
 """
 Keep what is rendered from a lesson once, in each process, under a content-addressed key.
 
-A key starts with ``(lesson.pk, lesson.content_version)``, and the version moves with
-every change to the lesson's article, sentences, key or the taxonomy
-(teaching/content_versions.py). An entry can therefore never be stale: a changed
-lesson is looked up under a new key, and the old entry ages out. That makes a plain
-dict per process safe with any number of workers and servers, and cheaper than
-Django's cache for this: the pieces are read on every page view and every save, and
-LocMem or Redis would unpickle tens of kilobytes each time.
+A key names everything its entry was built from. For a lesson's parts that starts with
+``(lesson.pk, lesson.content_version)``, and the version moves with every change to the
+lesson's article, sentences, key or the taxonomy (teaching/content_versions.py). An
+entry can therefore never be stale: a changed lesson is looked up under a new key, and
+the old entry ages out. That makes a plain dict per process safe with any number of
+workers and servers, and cheaper than Django's cache for this: the pieces are read on
+every page view and every save, and LocMem or Redis would unpickle tens of kilobytes
+each time.
 """
 
 import threading

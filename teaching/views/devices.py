@@ -3,7 +3,6 @@
 import re
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
@@ -35,6 +34,7 @@ from teaching.devices_html import (
 )
 from teaching.forms.devices import AddMarkForm, MarkChangeForm, selection_fields
 from teaching.grading import LessonKey
+from teaching.lesson_cache import RenderedOnce
 from teaching.mark_store import student_marks
 from teaching.marks import (
     STATUS_DISPLAY,
@@ -118,14 +118,19 @@ def _word_picker(parts: LessonParts, sentence: Any, form: AddMarkForm | None) ->
     }
 
 
-@lru_cache(maxsize=1024)
-def _change_url(script_prefix: str, assignment_pk: int) -> str:
+_CHANGE_URLS = RenderedOnce(max_entries=1024)
+
+
+def _change_url(assignment) -> str:
     """Return the mark_change URL for the placeholder id, which devices.js and the mark forms fill in."""
-    return reverse("mark_change", args=[assignment_pk, URL_PLACEHOLDER_ID])
+    return _CHANGE_URLS.get(
+        (get_script_prefix(), assignment.pk),
+        lambda: reverse("mark_change", args=[assignment.pk, URL_PLACEHOLDER_ID]),
+    )
 
 
 def _mark_forms(assignment, csrf_token: str) -> MarkForms:
-    change_url = _change_url(get_script_prefix(), assignment.pk)
+    change_url = _change_url(assignment)
     return MarkForms.build(change_url=change_url, placeholder=str(URL_PLACEHOLDER_ID), csrf_token=csrf_token)
 
 
@@ -144,7 +149,7 @@ def _page(request, assignment, parts: LessonParts, attempt, marks, *, sentence=N
         "article": assignment.lesson.article,
         "locked_reason": locked_reason,
         "feedback_available": show_feedback,
-        "change_url": _change_url(get_script_prefix(), assignment.pk),
+        "change_url": _change_url(assignment),
         "placeholder_id": URL_PLACEHOLDER_ID,
         "picking": picking,
     }
