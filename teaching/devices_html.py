@@ -16,7 +16,6 @@ would have it. The page around the work is rendered without the request (no user
 CSRF token), so nothing of one visitor can be kept and shown to another.
 """
 
-import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -24,13 +23,14 @@ from dataclasses import dataclass
 from html import escape
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from teaching.lesson_cache import RenderedOnce
 from teaching.models import Segment, Technique
+from teaching.stencil import Stencil
 from teaching.text_runs import runs
 
 OOB = ' hx-swap-oob="true"'
@@ -387,36 +387,6 @@ def mark_list_html(parts: LessonParts, marks: Sequence, forms: MarkForms | None,
 
 
 # The page around the student's work ------------------------------------------------------
-
-_SLOT = re.compile(r"<!--lens-slot:(\w+)-->")
-
-
-class Stencil:
-    """
-    A rendering with named holes, filled in per request.
-
-    The template is rendered once with ``slots.<name>`` standing for each hole: an HTML
-    comment no escaped text can contain, so splitting on it finds the holes exactly.
-    """
-
-    # Markup of our own, with nothing from the database or the request in it.
-    slots = {
-        name: mark_safe(f"<!--lens-slot:{name}-->")  # noqa: S308  # nosec B308 B703
-        for name in ("count", "article", "marks", "sentences", "picker")
-    }
-
-    def __init__(self, html: str):
-        self._pieces = _SLOT.split(html)
-
-    def fill(self, **holes: str) -> SafeString:
-        pieces = self._pieces
-        filled = [pieces[0]]
-        for at in range(1, len(pieces), 2):
-            filled.append(holes[pieces[at]])
-            filled.append(pieces[at + 1])
-        # The pieces are a template's autoescaped output, the holes the escaping builders' above.
-        return mark_safe("".join(filled))  # noqa: S308  # nosec B308 B703
-
 
 _PAGES = RenderedOnce(max_entries=128)
 

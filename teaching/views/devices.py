@@ -1,8 +1,14 @@
-"""The devices activity: mark persuasion techniques in the article, then see the key laid over them."""
+"""
+The devices activity: mark persuasion techniques in the article (its feedback: devices_feedback.py).
+
+The page is the lesson's parts, rendered once per lesson version (teaching/devices_html.py),
+with the student's marks laid over them. A change made through devices.js is answered with
+what changed only: the count and the sentences the mark touches, to swap in out of band,
+and the mark's entry for the list. Without JavaScript every form posts and comes back to the page.
+"""
 
 import re
 import uuid
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -29,26 +35,20 @@ from teaching.devices_html import (
     lesson_parts,
     mark_item_html,
     mark_list_html,
-    paragraphs,
     sentences_html,
 )
 from teaching.forms.devices import AddMarkForm, MarkChangeForm, selection_fields
-from teaching.grading import LessonKey
 from teaching.lesson_cache import RenderedOnce
 from teaching.mark_store import student_marks
 from teaching.marks import (
-    STATUS_DISPLAY,
-    DevicesFeedback,
     MarkChanged,
     MarkRefused,
     add_mark,
-    feedback_on_marks,
     relabel_mark,
     remove_mark,
     words_in,
 )
 from teaching.models import Mark, Technique
-from teaching.text_runs import runs_by_segment
 from teaching.work import (
     AttemptLocked,
     assignment_for_student,
@@ -68,23 +68,6 @@ _SAFE_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 # Page pieces -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Block:
-    """A paragraph or heading of the article, as runs of text under the same spans."""
-
-    heading: bool
-    runs: list
-
-
-def article_blocks(body: str, segments, spans) -> list[Block]:
-    """Return the article cut into paragraphs and headings, each a list of runs under ``spans``."""
-    segment_runs = runs_by_segment(body, segments, spans)
-    return [
-        Block(heading=heading, runs=[run for index in indexes for run in segment_runs[index][1]])
-        for heading, indexes in paragraphs(body, segments)
-    ]
 
 
 def _locked_reason(student, assignment, attempt) -> str:
@@ -372,22 +355,6 @@ def _change_mark(student, assignment, mark: Mark, data: dict):
 
 
 @require_GET
-@student_required
-def devices_feedback(request, assignment_pk):
-    """Show the article with the key laid over the student's marks, item by item, and the scores."""
-    assignment = assignment_for_student(request.user, assignment_pk)
-    attempt = attempt_for(request.user, assignment)
-    context = {"assignment": assignment, "attempt": attempt}
-    if not feedback_available(assignment, attempt):
-        # A friendly page, not a 404: the feedback exists, it is just not open yet.
-        template = "teaching/devices_feedback_closed.html"
-    else:
-        template = "teaching/devices_feedback.html"
-        context.update(_feedback_context(assignment, attempt))
-    return render(request, template, context)
-
-
-@require_GET
 @cache_page(60 * 5)
 def technique_css(request):
     """Serve one CSS class per technique, built from the Technique rows, so colours stay data."""
@@ -397,58 +364,3 @@ def technique_css(request):
             rules.append(f".tech-{slug} {{ --tech: {colour}; }}")
             rules.append(f".tech2-{slug} {{ --tech2: {colour}; }}")
     return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
-
-
-# Feedback --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedbackRun:
-    """A run of the feedback article: its text, classes, and the anchors and badges around it."""
-
-    text: str
-    css: str
-    opens: tuple  # Key items and false alarms that start here: their anchors go before the text.
-    closes: tuple  # Key items and false alarms that end here: their badges go after it.
-
-
-def _feedback_run(run, alarms: dict[int, Any]) -> FeedbackRun:
-    items = [span for span in run.spans if not isinstance(span, Mark)]
-    marks = [span for span in run.spans if isinstance(span, Mark)]
-    css = []
-    if items:
-        css += ["dv-key", f"dv-key-{items[0].status}"]
-    if marks:
-        css += ["dv-hl", f"tech-{marks[0].technique.slug}", f"dv-fam-{marks[0].technique.family}"]
-        if len(marks) > 1:
-            css += ["dv-overlap", f"tech2-{marks[-1].technique.slug}"]
-        if any(mark.pk in alarms for mark in marks):
-            css.append("dv-alarm")
-    mark_alarms = [alarms[mark.pk] for mark in marks if mark.pk in alarms]
-    return FeedbackRun(
-        text=run.text,
-        css=" ".join(css),
-        opens=tuple(s for s in [*items, *mark_alarms] if s.start == run.start),
-        closes=tuple(s for s in [*items, *mark_alarms] if s.end == run.end),
-    )
-
-
-def _feedback_context(assignment, attempt) -> dict:
-    lesson = assignment.lesson
-    key = LessonKey.load(lesson)
-    marks = list(attempt.marks.select_related("technique")) if attempt else []
-    feedback: DevicesFeedback = feedback_on_marks(key=key, marks=marks, outlet=lesson.article.outlet)
-    alarms = {alarm.mark.pk: alarm for alarm in feedback.false_alarms}
-    blocks = [
-        Block(heading=block.heading, runs=[_feedback_run(run, alarms) for run in block.runs])
-        for block in article_blocks(key.body, key.segments, [*feedback.items, *marks])
-    ]
-    counts = feedback.counts
-    return {
-        "article": lesson.article,
-        "feedback": feedback,
-        "blocks": blocks,
-        "mark_count": len(marks),
-        "legend": [(status, label, icon) for status, (label, icon) in STATUS_DISPLAY.items()],
-        "tally": [(status, label, icon, counts[status]) for status, (label, icon) in STATUS_DISPLAY.items()],
-    }
