@@ -12,11 +12,13 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from teaching.grading import LessonKey, score_work
+from teaching.mark_store import PlacedMark, insert_mark, student_marks
 from teaching.models import Attempt, KeyDevice, Mark, Segment, Technique
 from teaching.models.content import QuoteSource, Voice
 from teaching.scoring import DeviceScore, snap_to_words
@@ -57,14 +59,28 @@ def _quoted(body: str, start: int, end: int) -> str:
     return f"“{body[start:end]}”"
 
 
-@transaction.atomic
 def add_mark(
-    *, attempt: Attempt, start: int, end: int, technique: Technique, client_id: uuid.UUID
+    *,
+    attempt: Attempt,
+    start: int,
+    end: int,
+    technique: Technique,
+    client_id: uuid.UUID,
+    marks: Sequence[PlacedMark] | None = None,
 ) -> tuple[Mark, bool]:
-    """Store a mark snapped to whole words; return it and whether it is new (a replay is not)."""
-    existing = attempt.marks.select_related("technique").filter(client_id=client_id).first()
-    if existing is not None:
-        return existing, False
+    """
+    Store a mark snapped to whole words; return it and whether it is new (a replay is not).
+
+    ``marks`` are the attempt's marks as read in the caller's transaction
+    (``student_marks``), which the views need anyway; without them they are read here.
+    It writes one row with one statement, so it needs no transaction of its own: a
+    caller that must start the attempt first wraps both in one.
+    """
+    if marks is None:
+        marks = student_marks(attempt.pk, Technique.objects.in_bulk())
+    stored = next((mark for mark in marks if mark.client_id == str(client_id)), None)
+    if stored is not None:
+        return _as_model(stored, attempt), False
     if attempt.is_submitted:
         raise MarkRefused(_("You have submitted this assignment; it can no longer be changed."))
     body = attempt.assignment.lesson.article.body
@@ -77,21 +93,38 @@ def add_mark(
     if snapped is None:
         raise MarkRefused(_("Select at least one word, not only spaces or punctuation."))
     start, end = snapped
-    if attempt.marks.filter(start=start, end=end, technique=technique).exists():
+    if any((m.start, m.end, m.technique.pk) == (start, end, technique.pk) for m in marks):
         raise MarkRefused(
             _("You have already marked %(text)s as %(technique)s.")
             % {"text": _quoted(body, start, end), "technique": technique.name}
         )
-    try:
-        # A savepoint, so that losing a race with a replay of this same save
-        # leaves the outer transaction usable for reading the winner.
-        with transaction.atomic():
-            mark = Mark.objects.create(
-                attempt=attempt, start=start, end=end, technique=technique, client_id=client_id
-            )
-    except IntegrityError:
-        return attempt.marks.select_related("technique").get(client_id=client_id), False
+    created_at = timezone.now()
+    pk = insert_mark(
+        attempt_pk=attempt.pk,
+        technique_pk=technique.pk,
+        start=start,
+        end=end,
+        client_id=client_id,
+        created_at=created_at,
+    )
+    if pk is None:
+        # Lost a race with a replay of this same save (a retry, another tab): return the winner.
+        winner = attempt.marks.select_related("technique").get(client_id=client_id)
+        return winner, False
+    mark = Mark(pk=pk, attempt=attempt, technique=technique, start=start, end=end, client_id=client_id)
+    mark.created_at = created_at
     return mark, True
+
+
+def _as_model(placed: PlacedMark, attempt: Attempt) -> Mark:
+    return Mark(
+        pk=placed.pk,
+        attempt=attempt,
+        technique=placed.technique,
+        start=placed.start,
+        end=placed.end,
+        client_id=uuid.UUID(placed.client_id),
+    )
 
 
 def _locked_current(mark: Mark) -> Mark | None:

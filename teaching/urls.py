@@ -8,6 +8,7 @@ from teaching.views import (
     authoring,
     classrooms,
     devices,
+    devices_feedback,
     lessons,
     pages,
     privacy,
@@ -107,7 +108,11 @@ urlpatterns = [
     path("work/<int:assignment_pk>/devices/", devices.devices, name="devices"),
     path("work/<int:assignment_pk>/marks/", devices.mark_add, name="mark_add"),
     path("work/<int:assignment_pk>/marks/<uuid:client_id>/", devices.mark_change, name="mark_change"),
-    path("work/<int:assignment_pk>/feedback/devices/", devices.devices_feedback, name="devices_feedback"),
+    path(
+        "work/<int:assignment_pk>/feedback/devices/",
+        devices_feedback.devices_feedback,
+        name="devices_feedback",
+    ),
     path("techniques.css", devices.technique_css, name="technique_css"),
     path("admin/", admin.site.urls),
 ]

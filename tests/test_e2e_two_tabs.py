@@ -123,3 +123,45 @@ def test_a_mark_changed_in_one_tab_is_not_clobbered_by_the_other(tabs, live_serv
     expect(first.locator("#dv-status")).to_contain_text("That mark was already removed.")
     expect(first.locator(item)).to_have_count(0)
     assert_accessible(first)
+
+
+SELECT_WORD = """
+(word) => {
+  const run = [...document.querySelectorAll("#devices-article [data-start]")]
+    .find((element) => element.textContent.includes(word));
+  const text = run.firstChild;
+  const range = document.createRange();
+  range.setStart(text, text.data.indexOf(word));
+  range.setEnd(text, text.data.indexOf(word) + word.length);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+}
+"""
+
+
+def mark_word(tab, word):
+    tab.evaluate(SELECT_WORD, word)
+    expect(tab.locator("#dv-pending-text")).to_have_text(word)
+    tab.keyboard.press("l")
+    expect(tab.locator("#dv-status")).to_contain_text(f"Marked “{word}”")
+
+
+def test_a_mark_added_in_one_tab_is_listed_in_the_other_after_its_next_save(tabs, live_server, world):
+    first, second = tabs
+    url = live_server.url + reverse("devices", args=[world.assignment.pk])
+    for tab in tabs:
+        tab.goto(url)
+    listed = "#your-marks .dv-mark"
+    expect(second.locator(listed)).to_have_count(1)
+
+    mark_word(first, "meeting")
+    expect(first.locator(listed)).to_have_count(2)
+
+    # The second tab's save is answered with its own mark; the count names one it has never
+    # seen, so it fetches the list again, and shows all three in text order.
+    mark_word(second, "noon")
+    expect(second.locator(listed)).to_have_count(3)
+    expect(second.locator(f"{listed} .dv-mark-text")).to_have_text(["total disaster", "meeting", "noon"])
+    expect(second.locator("#dv-count")).to_have_text("3 marks")
+    expect(second.locator("#devices-article mark")).to_have_count(3)
+    assert_accessible(second)

@@ -1,11 +1,17 @@
 """The devices activity's pages: marking, the keyboard path, refusals, feedback, and the technique CSS."""
 
 import datetime
+import re
 import uuid
+from html import unescape
+from itertools import accumulate
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,13 +113,23 @@ def test_palette_groups_techniques_by_family_in_order(student_client, assignment
     assert loaded.definition in html
 
 
+def article_runs(html):
+    """Return (data-start, text) of each run of the article, as devices.js reads offsets from them."""
+    article = html[html.index('id="devices-article"') :]
+    article = article[: article.index("</div>")]
+    runs = re.findall(r'<(?:span|mark) [^>]*data-start="(\d+)"[^>]*>([^<]*)</(?:span|mark)>', article)
+    return [(int(start), unescape(text)) for start, text in runs]
+
+
 def test_activity_page_runs_rebuild_the_body_exactly(student_client, assignment, student, body):
     make_mark(assignment, student, body, "historic victory for every young person", "exaggeration")
     make_mark(assignment, student, body, "victory", "loaded-language")
     response = student_client.get(url("devices", assignment))
-    runs = response.context["blocks"]
-    assert "".join(run.text for block in runs for run in block.runs) == body
     html = text_of(response)
+    runs = article_runs(html)
+    assert "".join(text for _, text in runs) == body
+    # Each run's data-start is its offset in the body, in code points.
+    assert [start for start, _ in runs] == list(accumulate([0, *(len(text) for _, text in runs[:-1])]))
     assert "dv-overlap" in html  # Overlapping marks render as one striped run.
     assert html.count('<sup class="dv-code') == 2
 
@@ -123,7 +139,9 @@ def test_activity_fragment_for_htmx_is_the_workspace(student_client, assignment)
     html = text_of(response)
     assert response.status_code == 200
     assert "<html" not in html
-    assert 'id="devices-article"' in html and 'id="your-marks"' in html and 'id="dv-count"' in html
+    # The count, the article and the list, each swapped in out of band by devices.js.
+    for element in ("dv-count", "devices-article", "dv-mark-list", "dv-no-marks"):
+        assert re.search(rf'id="{element}"[^>]* hx-swap-oob="true"', html), element
 
 
 def test_word_picker_fragment_lists_the_words_of_the_sentence(student_client, assignment):
@@ -375,6 +393,195 @@ def test_submitted_attempt_shows_marks_without_controls(student_client, assignme
     assert "endless noise" in html
     assert "dv-apply" not in html and 'name="action"' not in html and "devices.js" not in html
     assert url("devices_feedback", assignment) in html
+
+
+# What a change is answered with ----------------------------------------------------
+
+
+def segment_of(assignment, offset):
+    return assignment.lesson.segments.get(start__lte=offset, end__gt=offset)
+
+
+def out_of_band(html):
+    """Return the ids of the elements the answer swaps in out of band."""
+    return re.findall(r'<\w+ id="([^"]+)"[^>]* hx-swap-oob="true"', html)
+
+
+def changed_entries(html):
+    """Return the ids of the entries for "Your marks" the answer carries."""
+    template = re.search(r'<template id="dv-changed-marks">(.*?)</template>', html, re.S).group(1)
+    return re.findall(r'<li id="(mark-[^"]+)"', template)
+
+
+def test_a_new_mark_is_answered_with_only_what_changed(student_client, assignment, student, body):
+    earlier = make_mark(assignment, student, body, "Grumble Brigade")
+    start, end = span_of(body, "endless noise")
+    response = post_mark(student_client, assignment, start, end)
+    html = text_of(response)
+    mark = Mark.objects.get(start=start)
+    assert response.status_code == 201
+    # The count (listing every mark), and the one sentence the mark is in, redrawn with it.
+    sentence = segment_of(assignment, start)
+    assert out_of_band(html) == ["dv-count", f"dv-sentence-{sentence.position}"]
+    in_text_order = sorted([earlier, mark], key=lambda m: m.start)
+    assert f'data-marks="{in_text_order[0].client_id} {in_text_order[1].client_id}"' in html
+    assert "<strong>2</strong> marks" in html
+    assert f'data-marks="{mark.client_id}">endless noise</mark>' in html
+    # The new entry for "Your marks", for devices.js to put in its place; not the article, nor the list.
+    assert changed_entries(html) == [f"mark-{mark.client_id}"]
+    assert 'id="devices-article"' not in html and 'id="dv-mark-list"' not in html
+    assert len(response.content) < 8_000
+
+
+def test_a_mark_over_two_sentences_redraws_both(student_client, assignment, body):
+    first, second = assignment.lesson.segments.order_by("position")[1:3]
+    start = body.rindex(" ", first.start, first.end - 2) + 1  # The last word of one sentence...
+    end = body.index(" ", second.start)  # ...to the first of the next.
+    html = text_of(post_mark(student_client, assignment, start, end))
+    assert out_of_band(html) == [
+        "dv-count",
+        f"dv-sentence-{first.position}",
+        f"dv-sentence-{second.position}",
+    ]
+    # The code badge follows the mark's last run only.
+    assert html.count('<sup class="dv-code') == 1
+    assert html.index('<sup class="dv-code') > html.index(f'id="dv-sentence-{second.position}"')
+
+
+def test_an_overlapping_mark_redraws_the_sentence_with_both(student_client, assignment, student, body):
+    wide = make_mark(assignment, student, body, "historic victory for every young person", "exaggeration")
+    start, end = span_of(body, "victory")
+    html = text_of(post_mark(student_client, assignment, start, end, "loaded-language"))
+    narrow = Mark.objects.get(start=start, end=end)
+    assert f'data-marks="{wide.client_id} {narrow.client_id}">victory</mark>' in html
+    assert "dv-overlap tech2-loaded-language" in html
+    assert changed_entries(html) == [f"mark-{narrow.client_id}"]
+
+
+def test_a_replayed_save_is_answered_with_the_entry_again(student_client, assignment, body):
+    # The first answer was lost on the way: the page has no entry yet, so the replay brings it.
+    start, end = span_of(body, "endless noise")
+    client_id = uuid.uuid4()
+    post_mark(student_client, assignment, start, end, client_id=client_id)
+    again = post_mark(student_client, assignment, start, end, client_id=client_id)
+    assert again.status_code == 200
+    assert changed_entries(text_of(again)) == [f"mark-{client_id}"]
+
+
+def test_relabelling_is_answered_with_the_entry_and_its_sentence(student_client, assignment, student, body):
+    mark = make_mark(assignment, student, body, "endless noise")
+    response = student_client.post(
+        url("mark_change", assignment, mark.client_id), {"action": "relabel", "technique": "doubt"}, **HTMX
+    )
+    html = text_of(response)
+    assert out_of_band(html) == ["dv-count", f"dv-sentence-{segment_of(assignment, mark.start).position}"]
+    assert f'class="dv-hl tech-doubt dv-fam-attack" data-start="{mark.start}"' in html
+    assert changed_entries(html) == [f"mark-{mark.client_id}"]
+    assert 'data-technique="doubt"' in html and '<option value="doubt" selected>' in html
+
+
+def test_removing_is_answered_without_the_entry(student_client, assignment, student, body):
+    kept = make_mark(assignment, student, body, "Grumble Brigade")
+    gone = make_mark(assignment, student, body, "endless noise")
+    response = student_client.post(
+        url("mark_change", assignment, gone.client_id), {"action": "remove"}, **HTMX
+    )
+    html = text_of(response)
+    assert response.status_code == 200
+    # The count no longer names it (devices.js drops its entry), and its sentence has no highlight.
+    assert f'data-marks="{kept.client_id}"' in html and "<strong>1</strong> mark<" in html
+    assert out_of_band(html) == ["dv-count", f"dv-sentence-{segment_of(assignment, gone.start).position}"]
+    assert "<mark" not in html
+    assert changed_entries(html) == []
+
+
+def test_a_refused_save_is_answered_with_the_reason_only(student_client, assignment, body):
+    start, end = span_of(body, '." "')
+    response = post_mark(student_client, assignment, start, end)
+    html = text_of(response)
+    assert response.status_code == 400
+    assert html.startswith('<div id="dv-notice" hidden data-kind="refused">Select at least one word')
+    assert out_of_band(html) == []
+
+
+def test_a_conflict_is_answered_with_the_marks_as_they_are(student_client, assignment, student, body):
+    mark = make_mark(assignment, student, body, "endless noise")
+    submit_attempt(mark.attempt)
+    start, end = span_of(body, "Grumble Brigade")
+    response = post_mark(student_client, assignment, start, end)
+    html = text_of(response)
+    assert response.status_code == 409
+    assert out_of_band(html) == ["dv-count", "devices-article", "dv-mark-list", "dv-no-marks"]
+    # Locked: the list comes without the forms to change the marks.
+    assert f'id="mark-{mark.client_id}"' in html and 'name="action"' not in html
+
+
+# The parts of the page kept per lesson version ---------------------------------------
+
+
+def test_the_lesson_and_taxonomy_are_read_once_not_per_page(student_client, assignment, student, body):
+    make_mark(assignment, student, body, "endless noise")
+    page = url("devices", assignment)
+    student_client.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        again = student_client.get(page)
+    read = " ".join(query["sql"] for query in queries)
+    assert again.status_code == 200
+    assert "teaching_segment" not in read and "teaching_technique" not in read
+    assert "endless noise</mark>" in text_of(again)
+
+
+def test_a_change_to_the_lesson_shows_on_the_next_page(student_client, assignment):
+    page = url("devices", assignment)
+    before = text_of(student_client.get(page))
+    article = assignment.lesson.article
+    article.title = "Skate park approved"
+    article.body = article.body.replace("councillors", "COUNCILLORS")  # Same length: the sentences stay.
+    article.save()
+    lesson = assignment.lesson
+    lesson.title = "The skate park, revisited"
+    lesson.save()
+    after = text_of(student_client.get(page))
+    assert "COUNCILLORS" not in before and "Skate park approved" not in before
+    assert "COUNCILLORS" in after and "Skate park approved" in after
+    assert "The skate park, revisited" in after
+
+
+def test_a_change_to_the_taxonomy_shows_on_the_next_page(student_client, assignment, student, body):
+    mark = make_mark(assignment, student, body, "endless noise", "doubt")
+    page = url("devices", assignment)
+    student_client.get(page)
+    doubt = Technique.objects.get(slug="doubt")
+    doubt.name = "Sowing doubt"
+    doubt.save()
+    html = text_of(student_client.get(page))
+    assert 'data-name="Sowing doubt"' in html  # The palette,
+    assert 'data-technique-name="Sowing doubt"' in html  # the entry for the mark,
+    assert '<option value="doubt" selected>Sowing doubt (DO)</option>' in html  # its select,
+    assert '<span class="visually-hidden"> (Sowing doubt)</span></sup>' in html  # and its badge.
+    assert "Casting doubt" not in html and str(mark.client_id) in html
+
+
+def test_one_students_marks_never_show_on_anothers_page(client, assignment, student, make_user, body):
+    classmate = make_user("classmate")
+    Enrollment.objects.create(classroom=assignment.classroom, student=classmate)
+    mine = make_mark(assignment, student, body, "endless noise")
+    theirs = make_mark(assignment, classmate, body, "Grumble Brigade")
+    pages = {}
+    for who in (student, classmate, student):  # Every part cached after the first page.
+        browser = Client()
+        browser.force_login(who)
+        pages[who.username] = text_of(browser.get(url("devices", assignment)))
+    assert str(mine.client_id) in pages["student"] and str(theirs.client_id) not in pages["student"]
+    assert str(theirs.client_id) in pages["classmate"] and str(mine.client_id) not in pages["classmate"]
+    for html in pages.values():
+        assert "<strong>1</strong> mark<" in html
+        # One CSRF token, the page's own, in every form of it.
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
+    assert not set(re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', pages["student"])) & set(
+        re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', pages["classmate"])
+    )
 
 
 # Feedback -----------------------------------------------------------------------

@@ -11,7 +11,6 @@
   }
   const text = (name) => root.dataset[`text${name}`] || "";
   const csrfToken = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  const SWAPPED = ["dv-count", "devices-article", "your-marks"];
   const byId = (id) => document.getElementById(id);
 
   // ---- Ids for new marks -------------------------------------------------------
@@ -184,21 +183,73 @@
     byId("dv-discard").hidden = true;
   }
 
-  // Replace the article, the count and the mark list with the server's fresh copies.
-  function swap(fragment) {
+  // ---- Applying the server's answer ------------------------------------------------
+  // A change is answered with what changed: the count and the sentences the mark covers,
+  // swapped in out of band (hx-swap-oob) by htmx, and the mark's entry for "Your marks"
+  // in a <template>, which goes in its place in text order. The count lists the id of
+  // every mark there is: an entry not among them was removed, and a mark with no entry
+  // was added in another tab, so then the whole list is fetched again.
+  function applyAnswer(html, fragment, { refetch = true } = {}) {
     const active = document.activeElement;
-    const activeId = active && active.id && SWAPPED.some((id) => byId(id)?.contains(active)) ? active.id : null;
-    for (const id of SWAPPED) {
-      const fresh = fragment.getElementById(id);
-      const old = byId(id);
-      if (fresh && old) {
-        old.replaceWith(fresh);
+    window.htmx.swap(root, html, { swapStyle: "none" });
+    placeMarks(fragment.getElementById("dv-changed-marks"));
+    const complete = reconcile();
+    if (active && active.id && !document.body.contains(active)) {
+      // Focus stays where it was, or moves to the list's heading when that control is gone.
+      (byId(active.id) || byId("your-marks-heading"))?.focus();
+    }
+    if (!complete && refetch) {
+      refresh();
+    }
+  }
+
+  function placeMarks(changed) {
+    const list = byId("dv-mark-list");
+    if (!changed || !list) {
+      return;
+    }
+    for (const item of [...changed.content.children]) {
+      const old = byId(item.id);
+      if (old) {
+        old.replaceWith(item);
+        continue;
+      }
+      // The list is in text order: by start, then by end; a new mark goes after its equals.
+      const start = Number(item.dataset.start);
+      const end = Number(item.dataset.end);
+      const next = [...list.children].find((other) => {
+        const otherStart = Number(other.dataset.start);
+        return otherStart > start || (otherStart === start && Number(other.dataset.end) > end);
+      });
+      list.insertBefore(item, next || null);
+    }
+  }
+
+  // Drop the entries of marks that are gone; return whether every mark has its entry.
+  function reconcile() {
+    const count = byId("dv-count");
+    const list = byId("dv-mark-list");
+    if (!count || !list) {
+      return true;
+    }
+    const ids = new Set(count.dataset.marks.split(" ").filter(Boolean));
+    for (const item of [...list.children]) {
+      if (!ids.has(item.dataset.clientId)) {
+        item.remove();
       }
     }
-    if (activeId) {
-      // Focus stays where it was, or moves to the list's heading when that control is gone.
-      (byId(activeId) || byId("your-marks-heading"))?.focus();
+    list.hidden = list.children.length === 0;
+    const empty = byId("dv-no-marks");
+    if (empty) {
+      empty.hidden = !list.hidden;
     }
+    return list.children.length === ids.size;
+  }
+
+  function parse(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
   }
 
   async function pump() {
@@ -226,17 +277,15 @@
       showFailure(job, text("Failed"));
       return;
     }
-    const template = document.createElement("template");
-    template.innerHTML = html;
-    const fragment = template.content;
-    if (response.redirected || (response.ok && !fragment.getElementById("devices-article"))) {
+    const fragment = parse(html);
+    const notice = fragment.getElementById("dv-notice");
+    if (response.redirected || (response.ok && !notice)) {
       // A login page, after the session ran out: nothing was saved.
       showFailure(job, text("LoggedOut"));
       return;
     }
-    const notice = fragment.getElementById("dv-notice");
     if (response.ok) {
-      swap(fragment);
+      applyAnswer(html, fragment);
       if (job.onSaved) {
         job.onSaved();
       }
@@ -249,9 +298,9 @@
       setStatus(text(job.gone ? "AlreadyRemoved" : "Gone"), job.gone ? "saved" : "refused");
       refresh();
     } else {
-      if (response.status === 409 && fragment.getElementById("devices-article")) {
-        // Changed in another tab (or locked): show the marks as they are now.
-        swap(fragment);
+      if (response.status === 409) {
+        // Changed in another tab (or locked): the answer shows the marks as they are now.
+        applyAnswer(html, fragment);
       }
       setStatus(notice ? notice.textContent : `${response.status} ${response.statusText}`, "refused");
     }
@@ -264,10 +313,11 @@
         credentials: "same-origin",
         headers: { "HX-Request": "true" },
       });
-      if (response.ok) {
-        const template = document.createElement("template");
-        template.innerHTML = await response.text();
-        swap(template.content);
+      const html = response.ok ? await response.text() : "";
+      const fragment = parse(html);
+      if (fragment.getElementById("dv-count")) {
+        // The count, the article and the list, whole.
+        applyAnswer(html, fragment, { refetch: false });
       }
     } catch {
       // The next save refreshes the page's copy anyway.

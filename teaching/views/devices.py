@@ -1,37 +1,54 @@
-"""The devices activity: mark persuasion techniques in the article, then see the key laid over them."""
+"""
+The devices activity: mark persuasion techniques in the article (its feedback: devices_feedback.py).
+
+The page is the lesson's parts, rendered once per lesson version (teaching/devices_html.py),
+with the student's marks laid over them. A change made through devices.js is answered with
+what changed only: the count and the sentences the mark touches, to swap in out of band,
+and the mark's entry for the list. Without JavaScript every form posts and comes back to the page.
+"""
 
 import re
 import uuid
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_POST
 
 from teaching.access import student_required
-from teaching.forms.devices import AddMarkForm, MarkChangeForm
-from teaching.grading import LessonKey
+from teaching.devices_html import (
+    LessonParts,
+    MarkForms,
+    activity_stencil,
+    article_html,
+    count_html,
+    lesson_parts,
+    mark_item_html,
+    mark_list_html,
+    sentences_html,
+)
+from teaching.forms.devices import AddMarkForm, MarkChangeForm, selection_fields
+from teaching.lesson_cache import RenderedOnce
+from teaching.mark_store import student_marks
 from teaching.marks import (
-    STATUS_DISPLAY,
-    DevicesFeedback,
     MarkChanged,
     MarkRefused,
     add_mark,
-    feedback_on_marks,
     relabel_mark,
     remove_mark,
     words_in,
 )
-from teaching.models import Mark, Segment, Technique
-from teaching.text_runs import runs_by_segment
+from teaching.models import Mark, Technique
 from teaching.work import (
     AttemptLocked,
     assignment_for_student,
@@ -42,6 +59,7 @@ from teaching.work import (
 )
 
 TEMPLATE = "teaching/devices_activity.html"
+PICKER_TEMPLATE = "teaching/_devices_word_picker.html"
 # Stands in for a mark's client_id in the URL template devices.js fills in.
 URL_PLACEHOLDER_ID = uuid.UUID(int=0)
 # Only these reach the generated stylesheet: loaddata skips the model's validators.
@@ -52,43 +70,11 @@ _SAFE_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # Page pieces -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Block:
-    """A paragraph or heading of the article, as runs of text under the same spans."""
-
-    heading: bool
-    runs: list
-
-
-def article_blocks(body: str, segments, spans) -> list[Block]:
-    """Return the article cut into paragraphs and headings, each a list of runs under ``spans``."""
-    blocks: list[Block] = []
-    ends_paragraph = True
-    for segment, runs in runs_by_segment(body, segments, spans):
-        heading = segment.kind == Segment.Kind.HEADING
-        if ends_paragraph or heading or blocks[-1].heading:
-            blocks.append(Block(heading=heading, runs=[]))
-        blocks[-1].runs.extend(runs)
-        text = body[segment.start : segment.end]
-        # Segments keep their trailing blank lines; a line break there ends the paragraph.
-        ends_paragraph = "\n" in text[len(text.rstrip()) :]
-    return blocks
-
-
-def palette(techniques) -> list[tuple[str, str, list[Technique]]]:
-    """Return (family, family name, techniques) in Technique.Family order, each family by position."""
-    order = {value: index for index, value in enumerate(Technique.Family.values)}
-    groups: dict[str, list[Technique]] = {}
-    for technique in sorted(techniques, key=lambda t: (order.get(t.family, len(order)), t.position, t.name)):
-        groups.setdefault(technique.family, []).append(technique)
-    labels = dict(Technique.Family.choices)
-    return [(family, labels.get(family, family), members) for family, members in groups.items()]
-
-
 def _locked_reason(student, assignment, attempt) -> str:
     """Return why the student's marks can no longer change, or "" while they can."""
-    if attempt is None and not assignment.is_past_due():
-        return ""  # Not started: checking would start an attempt just by looking.
+    if not assignment.is_past_due() and (attempt is None or not attempt.is_submitted):
+        # Open and not submitted: editable. (Asking editable_attempt would start an attempt just by looking.)
+        return ""
     try:
         editable_attempt(student, assignment)
     except AttemptLocked as locked:
@@ -96,13 +82,14 @@ def _locked_reason(student, assignment, attempt) -> str:
     return ""
 
 
-def _word_picker(body: str, segments: list[Segment], sentence: Any, form: AddMarkForm | None) -> dict:
+def _word_picker(parts: LessonParts, sentence: Any, form: AddMarkForm | None) -> dict:
     """Return the keyboard path's state: the sentence picked (if any) and its words."""
     try:
         position = int(sentence)
     except (TypeError, ValueError):
         position = None
-    segment = next((s for s in segments if s.position == position), None)
+    segment = next((s for s in parts.segments if s.position == position), None)
+    body = parts.body
     words = words_in(body, segment.start, segment.end) if segment else []
     return {
         "segment": segment,
@@ -110,59 +97,134 @@ def _word_picker(body: str, segments: list[Segment], sentence: Any, form: AddMar
         "words": [(index, body[start:end]) for index, (start, end) in enumerate(words)],
         "form": form,
         "client_id": uuid.uuid4(),
+        "technique_options": parts.technique_options(form.data.get("technique") if form else None),
     }
 
 
-def _activity_context(request, assignment, *, sentence=None, form=None) -> dict:
-    """Return everything the activity page and its fragments show."""
-    lesson = assignment.lesson
-    body = lesson.article.body
-    attempt = attempt_for(request.user, assignment)
-    segments = list(lesson.segments.order_by("position"))
-    marks = list(attempt.marks.select_related("technique")) if attempt else []
-    for mark in marks:
-        mark.text = body[mark.start : mark.end]
-    techniques = list(Technique.objects.order_by("position", "name"))
-    return {
+_CHANGE_URLS = RenderedOnce(max_entries=1024)
+
+
+def _change_url(assignment) -> str:
+    """Return the mark_change URL for the placeholder id, which devices.js and the mark forms fill in."""
+    return _CHANGE_URLS.get(
+        (get_script_prefix(), assignment.pk),
+        lambda: reverse("mark_change", args=[assignment.pk, URL_PLACEHOLDER_ID]),
+    )
+
+
+def _mark_forms(assignment, csrf_token: str) -> MarkForms:
+    change_url = _change_url(assignment)
+    return MarkForms.build(change_url=change_url, placeholder=str(URL_PLACEHOLDER_ID), csrf_token=csrf_token)
+
+
+def _marks(parts: LessonParts, attempt) -> list:
+    return student_marks(attempt.pk, parts.techniques_by_pk) if attempt is not None else []
+
+
+def _page(request, assignment, parts: LessonParts, attempt, marks, *, sentence=None, form=None, status=200):
+    """Render the whole activity page: the part the same for everyone once, the student's work each time."""
+    locked_reason = _locked_reason(request.user, assignment, attempt)
+    show_feedback = feedback_available(assignment, attempt)
+    picker = _word_picker(parts, sentence, form)
+    picking = picker["segment"] is not None
+    around = {
         "assignment": assignment,
-        "article": lesson.article,
-        "body_length": len(body),
-        "blocks": article_blocks(body, segments, marks),
-        "marks": marks,
-        "palette": palette(techniques),
-        "sentences": [(s.position, Truncator(body[s.start : s.end].strip()).chars(72)) for s in segments],
-        "picker": _word_picker(body, segments, sentence, form),
-        "locked_reason": _locked_reason(request.user, assignment, attempt),
-        "feedback_available": feedback_available(assignment, attempt),
-        "change_url": reverse("mark_change", args=[assignment.pk, URL_PLACEHOLDER_ID]),
+        "article": assignment.lesson.article,
+        "locked_reason": locked_reason,
+        "feedback_available": show_feedback,
+        "change_url": _change_url(assignment),
         "placeholder_id": URL_PLACEHOLDER_ID,
+        "picking": picking,
     }
+    stencil = activity_stencil(parts, around, key=(assignment.pk, locked_reason, show_feedback, picking))
+    # One CSRF token for the whole page: masking one costs as much as building the list of marks.
+    context = {"assignment": assignment, "locked_reason": locked_reason, "picker": picker}
+    context["csrf_token"] = csrf_token = get_token(request)
+    context["activity"] = stencil.fill(
+        count=count_html(marks),
+        article=article_html(parts, marks),
+        marks=mark_list_html(parts, marks, None if locked_reason else _mark_forms(assignment, csrf_token)),
+        sentences=parts.sentence_options(picker["segment"].position if picking else None),
+        picker=render_to_string(PICKER_TEMPLATE, context, request) if picking else "",
+    )
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _workspace(request, assignment, parts: LessonParts, attempt, marks) -> str:
+    """Return the count, the article and the list of marks, each to swap in out of band."""
+    locked = _locked_reason(request.user, assignment, attempt)
+    forms = None if locked else _mark_forms(assignment, get_token(request))
+    return (
+        count_html(marks, oob=True)
+        + article_html(parts, marks, oob=True)
+        + mark_list_html(parts, marks, forms, oob=True)
+    )
+
+
+def _notice(message: str, *, saved: bool) -> str:
+    """Return what happened, for devices.js to announce in its status line."""
+    return f'<div id="dv-notice" hidden data-kind="{"saved" if saved else "refused"}">{escape(message)}</div>'
 
 
 def _errors_text(form) -> str:
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
-def _quote(mark: Mark, body: str) -> str:
+def _quote(mark, body: str) -> str:
     return f"“{Truncator(body[mark.start : mark.end]).chars(60)}”"
 
 
-def _after_change(request, assignment, *, status, message, form=None, anchor="your-marks"):
-    """Answer a save: htmx gets the fresh article and list; a form a redirect, or the page if refused."""
-    saved = status < HTTPStatus.BAD_REQUEST
-    if saved and not request.htmx:
+def _in_order(marks) -> list:
+    return sorted(marks, key=lambda mark: (mark.start, mark.end, mark.pk))
+
+
+def _changed(request, assignment, parts, marks, *, mark, message, status, sentence=None, anchor="your-marks"):
+    """
+    Answer a change that was made: a form gets a redirect; htmx only what changed.
+
+    That is the notice, the count, the sentences the mark covers (redrawn with all the
+    student's marks over them) and, unless it was removed, the mark's entry in the list,
+    in a <template> for devices.js to put in its place.
+    """
+    if not request.htmx:
         messages.success(request, message)
         url = reverse("devices", args=[assignment.pk])
-        if form is not None and form.cleaned_data.get("segment") is not None:
-            url += f"?sentence={form.cleaned_data['segment']}"
+        if sentence is not None:
+            url += f"?sentence={sentence}"
         return redirect(f"{url}#{anchor}")
+    items = ""
+    if mark is not None:
+        current = next((m for m in marks if str(m.client_id) == str(mark.client_id)), None)
+        if current is not None:
+            items = mark_item_html(parts, current, _mark_forms(assignment, get_token(request)))
+    spans = [(mark.start, mark.end)] if mark is not None else []
+    html = (
+        _notice(message, saved=True)
+        + count_html(marks, oob=True)
+        + sentences_html(parts, marks, spans)
+        + f'<template id="dv-changed-marks">{items}</template>'
+    )
+    return HttpResponse(html, status=status)
+
+
+def _refused(request, assignment, parts, status, message, *, form=None):
+    """
+    Answer a change that was not made: a form gets the page again, saying why.
+
+    htmx gets the reason; for a conflict (locked, or changed in another tab) also the
+    count, article and list as they are now.
+    """
     if not request.htmx:
         messages.error(request, message)
-    sentence = form.data.get("segment") if form is not None else None
-    context = _activity_context(request, assignment, sentence=sentence, form=None if saved else form)
-    context.update(notice=message, notice_kind="saved" if saved else "refused")
-    template = f"{TEMPLATE}#workspace" if request.htmx else TEMPLATE
-    return render(request, template, context, status=status)
+        attempt = attempt_for(request.user, assignment)
+        sentence = form.data.get("segment") if isinstance(form, AddMarkForm) else None
+        marks = _marks(parts, attempt)
+        return _page(request, assignment, parts, attempt, marks, sentence=sentence, form=form, status=status)
+    html = _notice(message, saved=False)
+    if status == HTTPStatus.CONFLICT:
+        attempt = attempt_for(request.user, assignment)
+        html += _workspace(request, assignment, parts, attempt, _marks(parts, attempt))
+    return HttpResponse(html, status=status)
 
 
 # Views -----------------------------------------------------------------------
@@ -173,11 +235,15 @@ def _after_change(request, assignment, *, status, message, form=None, anchor="yo
 def devices(request, assignment_pk):
     """Show the article to mark, the technique palette and the student's marks (htmx: one part)."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    context = _activity_context(request, assignment, sentence=request.GET.get("sentence"))
-    template = TEMPLATE
+    parts = lesson_parts(assignment.lesson)
+    if request.htmx and request.htmx.target == "word-picker":
+        picker = _word_picker(parts, request.GET.get("sentence"), None)
+        return render(request, PICKER_TEMPLATE, {"assignment": assignment, "picker": picker})
+    attempt = attempt_for(request.user, assignment)
+    marks = _marks(parts, attempt)
     if request.htmx:
-        template += "#word-picker" if request.htmx.target == "word-picker" else "#workspace"
-    return render(request, template, context)
+        return HttpResponse(_workspace(request, assignment, parts, attempt, marks))
+    return _page(request, assignment, parts, attempt, marks, sentence=request.GET.get("sentence"))
 
 
 @require_POST
@@ -185,29 +251,42 @@ def devices(request, assignment_pk):
 def mark_add(request, assignment_pk):
     """Save a new mark, from a selection or from the sentence-and-words form; a replay changes nothing."""
     assignment = assignment_for_student(request.user, assignment_pk)
-    lesson = assignment.lesson
-    body = lesson.article.body
-    form = AddMarkForm(request.POST, body=body, segments=list(lesson.segments.all()))
-    status, message = HTTPStatus.BAD_REQUEST, ""
-    if not form.is_valid():
-        message = _errors_text(form)
-    else:
-        try:
-            with transaction.atomic():
-                attempt = editable_attempt(request.user, assignment)
-                attempt.assignment = assignment  # Loaded with its article already.
-                mark, created = add_mark(attempt=attempt, **form.mark_fields)
-        except AttemptLocked as locked:
-            status, message = HTTPStatus.CONFLICT, str(locked)
-        except MarkRefused as refused:
-            message = str(refused)
-        else:
-            record_activity(attempt)
-            status = HTTPStatus.CREATED if created else HTTPStatus.OK
-            done = _("Marked %(text)s as %(technique)s.") if created else _("Already saved: %(text)s.")
-            message = done % {"text": _quote(mark, body), "technique": mark.technique.name}
-    anchor = "mark-by-words" if form.data.get("segment") else "your-marks"
-    return _after_change(request, assignment, status=status, message=message, form=form, anchor=anchor)
+    parts = lesson_parts(assignment.lesson)
+    fields, form = selection_fields(request.POST, parts.techniques), None
+    if fields is None:  # The keyboard path, or a save to refuse: the form reads the one, explains the other.
+        form = AddMarkForm(
+            request.POST, body=parts.body, segments=parts.segments, techniques=parts.techniques
+        )
+        if not form.is_valid():
+            return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, _errors_text(form), form=form)
+        fields = form.mark_fields
+    sentence = form.cleaned_data.get("segment") if form is not None else None
+    try:
+        with transaction.atomic():
+            attempt = editable_attempt(request.user, assignment)
+            attempt.assignment = assignment  # Loaded with its article already.
+            marks = student_marks(attempt.pk, parts.techniques_by_pk)
+            mark, created = add_mark(attempt=attempt, marks=marks, **fields)
+    except AttemptLocked as locked:
+        return _refused(request, assignment, parts, HTTPStatus.CONFLICT, str(locked), form=form)
+    except MarkRefused as refused:
+        return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, str(refused), form=form)
+    record_activity(attempt)
+    if not any(str(m.client_id) == str(mark.client_id) for m in marks):
+        marks = _in_order([*marks, mark])
+    done = _("Marked %(text)s as %(technique)s.") if created else _("Already saved: %(text)s.")
+    message = done % {"text": _quote(mark, parts.body), "technique": mark.technique.name}
+    return _changed(
+        request,
+        assignment,
+        parts,
+        marks,
+        mark=mark,
+        message=message,
+        status=HTTPStatus.CREATED if created else HTTPStatus.OK,
+        sentence=sentence,
+        anchor="mark-by-words" if sentence is not None else "your-marks",
+    )
 
 
 @require_POST
@@ -215,24 +294,22 @@ def mark_add(request, assignment_pk):
 def mark_change(request, assignment_pk, client_id):
     """Relabel or remove one of the student's own marks."""
     assignment = assignment_for_student(request.user, assignment_pk)
+    parts = lesson_parts(assignment.lesson)
     mark = _own_mark(request.user, assignment, client_id)
-    form = MarkChangeForm(request.POST)
-    status, message = HTTPStatus.BAD_REQUEST, _errors_text(form)
-    if form.is_valid():
-        try:
-            if mark is None:
-                message = _change_missing_mark(request.user, assignment, form.cleaned_data)
-            else:
-                message = _change_mark(request.user, assignment, mark, form.cleaned_data)
-        except AttemptLocked as locked:
-            status, message = HTTPStatus.CONFLICT, str(locked)
-        except MarkChanged as changed:
-            status, message = HTTPStatus.CONFLICT, str(changed)
-        except MarkRefused as refused:
-            message = str(refused)
+    form = MarkChangeForm(request.POST, techniques=parts.techniques)
+    if not form.is_valid():
+        return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, _errors_text(form))
+    try:
+        if mark is None:
+            attempt, message = _change_missing_mark(request.user, assignment, form.cleaned_data)
         else:
-            status = HTTPStatus.OK
-    return _after_change(request, assignment, status=status, message=message)
+            attempt, message = _change_mark(request.user, assignment, mark, form.cleaned_data)
+    except (AttemptLocked, MarkChanged) as conflict:
+        return _refused(request, assignment, parts, HTTPStatus.CONFLICT, str(conflict))
+    except MarkRefused as refused:
+        return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, str(refused))
+    marks = _marks(parts, attempt)
+    return _changed(request, assignment, parts, marks, mark=mark, message=message, status=HTTPStatus.OK)
 
 
 def _own_mark(student, assignment, client_id) -> Mark | None:
@@ -244,17 +321,18 @@ def _own_mark(student, assignment, client_id) -> Mark | None:
     return mark
 
 
-def _change_missing_mark(student, assignment, data: dict) -> str:
+def _change_missing_mark(student, assignment, data: dict):
     """Answer a change to a mark that is not there (removed by a retry or another tab), changing nothing."""
-    if locked_reason := _locked_reason(student, assignment, attempt_for(student, assignment)):
+    attempt = attempt_for(student, assignment)
+    if locked_reason := _locked_reason(student, assignment, attempt):
         raise AttemptLocked(locked_reason)
     if data["action"] == "remove":
-        return _("That mark was already removed.")
+        return attempt, _("That mark was already removed.")
     raise MarkChanged(_("That mark was removed in another tab — reload to see your marks."))
 
 
-def _change_mark(student, assignment, mark: Mark, data: dict) -> str:
-    """Apply a relabel or a removal; return what happened, in words."""
+def _change_mark(student, assignment, mark: Mark, data: dict):
+    """Apply a relabel or a removal; return the attempt and what happened, in words."""
     text = _quote(mark, assignment.lesson.article.body)
     old = mark.technique
     seen = data["was"] or None
@@ -273,23 +351,7 @@ def _change_mark(student, assignment, mark: Mark, data: dict) -> str:
                 "new": data["technique"].name,
             }
     record_activity(attempt)
-    return message
-
-
-@require_GET
-@student_required
-def devices_feedback(request, assignment_pk):
-    """Show the article with the key laid over the student's marks, item by item, and the scores."""
-    assignment = assignment_for_student(request.user, assignment_pk)
-    attempt = attempt_for(request.user, assignment)
-    context = {"assignment": assignment, "attempt": attempt}
-    if not feedback_available(assignment, attempt):
-        # A friendly page, not a 404: the feedback exists, it is just not open yet.
-        template = "teaching/devices_feedback_closed.html"
-    else:
-        template = "teaching/devices_feedback.html"
-        context.update(_feedback_context(assignment, attempt))
-    return render(request, template, context)
+    return attempt, message
 
 
 @require_GET
@@ -302,58 +364,3 @@ def technique_css(request):
             rules.append(f".tech-{slug} {{ --tech: {colour}; }}")
             rules.append(f".tech2-{slug} {{ --tech2: {colour}; }}")
     return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
-
-
-# Feedback --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedbackRun:
-    """A run of the feedback article: its text, classes, and the anchors and badges around it."""
-
-    text: str
-    css: str
-    opens: tuple  # Key items and false alarms that start here: their anchors go before the text.
-    closes: tuple  # Key items and false alarms that end here: their badges go after it.
-
-
-def _feedback_run(run, alarms: dict[int, Any]) -> FeedbackRun:
-    items = [span for span in run.spans if not isinstance(span, Mark)]
-    marks = [span for span in run.spans if isinstance(span, Mark)]
-    css = []
-    if items:
-        css += ["dv-key", f"dv-key-{items[0].status}"]
-    if marks:
-        css += ["dv-hl", f"tech-{marks[0].technique.slug}", f"dv-fam-{marks[0].technique.family}"]
-        if len(marks) > 1:
-            css += ["dv-overlap", f"tech2-{marks[-1].technique.slug}"]
-        if any(mark.pk in alarms for mark in marks):
-            css.append("dv-alarm")
-    mark_alarms = [alarms[mark.pk] for mark in marks if mark.pk in alarms]
-    return FeedbackRun(
-        text=run.text,
-        css=" ".join(css),
-        opens=tuple(s for s in [*items, *mark_alarms] if s.start == run.start),
-        closes=tuple(s for s in [*items, *mark_alarms] if s.end == run.end),
-    )
-
-
-def _feedback_context(assignment, attempt) -> dict:
-    lesson = assignment.lesson
-    key = LessonKey.load(lesson)
-    marks = list(attempt.marks.select_related("technique")) if attempt else []
-    feedback: DevicesFeedback = feedback_on_marks(key=key, marks=marks, outlet=lesson.article.outlet)
-    alarms = {alarm.mark.pk: alarm for alarm in feedback.false_alarms}
-    blocks = [
-        Block(heading=block.heading, runs=[_feedback_run(run, alarms) for run in block.runs])
-        for block in article_blocks(key.body, key.segments, [*feedback.items, *marks])
-    ]
-    counts = feedback.counts
-    return {
-        "article": lesson.article,
-        "feedback": feedback,
-        "blocks": blocks,
-        "mark_count": len(marks),
-        "legend": [(status, label, icon) for status, (label, icon) in STATUS_DISPLAY.items()],
-        "tally": [(status, label, icon, counts[status]) for status, (label, icon) in STATUS_DISPLAY.items()],
-    }
