@@ -3,6 +3,8 @@ Filters for the results table: name and status narrow the roster in the database
 a score range is validated by the same form and applied to the scored rows.
 """
 
+from collections.abc import Sequence
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -105,6 +107,14 @@ class ResultsFilter(django_filters.FilterSet):
         return queryset
 
     @property
+    def narrows_roster(self) -> bool:
+        """Return whether a valid name or status filter is set: without one, ``qs`` is the whole class."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        return bool(self.form.cleaned_data.get("name") or self.form.cleaned_data.get("status"))
+
+    @property
     def score_range(self) -> tuple[str, float | None, float | None]:
         """Return the valid measure and bounds (0 to 1) of the score range; None where unset."""
         cleaned = {}
@@ -120,15 +130,15 @@ class ResultsFilter(django_filters.FilterSet):
         )
 
 
-def filter_rows(rows: list[dict], score_range: tuple[str, float | None, float | None]) -> list[dict]:
+def filter_rows(rows: Sequence, score_range: tuple[str, float | None, float | None]) -> list:
     """Return the rows whose score on the chosen measure lies in the range; unscored rows drop out."""
     measure, low, high = score_range
     if low is None and high is None:
-        return rows
-    key = {"named": "named_f1", "spotted": "spotted_f1", "voices": "voices"}[measure]
+        return list(rows)
+    field = {"named": "named_f1", "spotted": "spotted_f1", "voices": "voices"}[measure]
     kept = []
     for row in rows:
-        value = row[key]
+        value = getattr(row, field)
         if value is None:
             continue
         # Compare in whole percent, as shown, so "from 50" keeps a score shown as 50%.

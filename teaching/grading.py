@@ -24,6 +24,16 @@ from teaching.scoring import (
 )
 
 
+def lesson_key_stamp(lesson: Lesson) -> int:
+    """
+    Return the version of ``lesson``'s article, segments and key, for caching what is scored against them.
+
+    ``Lesson.content_version`` counts their changes; until a lesson has one, every
+    lesson is at version 0.
+    """
+    return getattr(lesson, "content_version", 0)
+
+
 @dataclass(frozen=True)
 class LessonKey:
     """A lesson's article and answer key, as plain lists the scorer can use."""

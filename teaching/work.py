@@ -9,6 +9,7 @@ import datetime
 import functools
 
 from django.db import connections, router, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,7 +136,10 @@ def record_activity(attempt, *, now=None):
     now = now or timezone.now()
     gap = min(max(now - attempt.last_active_at, datetime.timedelta(0)), MAX_COUNTED_GAP)
     Attempt.objects.filter(pk=attempt.pk).update(
-        last_active_at=now, seconds_spent=attempt.seconds_spent + int(gap.total_seconds())
+        last_active_at=now,
+        seconds_spent=attempt.seconds_spent + int(gap.total_seconds()),
+        # Every save of answers or marks ends here: the new version retires cached scores.
+        work_version=F("work_version") + 1,
     )
 
 

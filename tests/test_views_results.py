@@ -6,6 +6,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -518,6 +519,10 @@ def test_queries_are_the_same_for_5_and_200_students(teacher_client, teacher, ur
     small = _class_with_work(teacher, 5)
     large = _class_with_work(teacher, 200)
     teacher_client.get(url_for(*small))  # warm up: first-request lookups are not the page's own
-    counts = [_queries(teacher_client, url_for(*small)), _queries(teacher_client, url_for(*large))]
-    assert counts[0] == counts[1], counts
-    assert counts[0] <= 14, counts
+    # The results pages keep scores between views: count a first view and a repeated one.
+    cache.clear()
+    first = [_queries(teacher_client, url_for(*small)), _queries(teacher_client, url_for(*large))]
+    again = [_queries(teacher_client, url_for(*small)), _queries(teacher_client, url_for(*large))]
+    assert first[0] == first[1], first
+    assert again[0] == again[1], again
+    assert again[0] <= first[0] <= 14, (first, again)

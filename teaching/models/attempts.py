@@ -21,6 +21,10 @@ class Attempt(models.Model):
     last_active_at = models.DateTimeField(_("last active"), auto_now_add=True)
     seconds_spent = models.PositiveIntegerField(_("time spent (s)"), default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Counts the changes to the attempt's answers and marks: every save bumps it in the
+    # update that records the student's activity. The results pages cache each attempt's
+    # scores under this number, so a change of work is a new number, never a stale score.
+    work_version = models.PositiveIntegerField(_("work version"), default=0, editable=False)
 
     class Meta:
         ordering = ["assignment", "student"]

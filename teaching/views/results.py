@@ -7,12 +7,16 @@ its number of queries does not grow with the number of students. While an
 assignment is open, the table and the analysis re-fetch their own fragment.
 """
 
+from functools import lru_cache
+
 import tablib
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -28,33 +32,39 @@ from teaching.classwork import (
     summarise,
 )
 from teaching.filters import AnalysisFilterForm, ResultsFilter, filter_rows
-from teaching.models import Assignment, Classroom
+from teaching.models import Assignment, Classroom, User
 from teaching.privacy import spreadsheet_safe
 from teaching.review import review_attempt
-from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows, result_rows
+from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows
 
 # How often an open assignment's table and analysis refresh themselves.
 POLL_SECONDS = 5
 
 
-def _own_assignment(user, pk):
-    assignments = Assignment.objects.filter(classroom__teacher=user).select_related(
-        "lesson__article", "classroom"
+def _own_assignment(user, pk, *, article=True):
+    """Return the teacher's assignment with its lesson and class (and the lesson's article); else 404."""
+    related = ["lesson__article" if article else "lesson", "classroom"]
+    return get_object_or_404(
+        Assignment.objects.filter(classroom__teacher=user).select_related(*related), pk=pk
     )
-    return get_object_or_404(assignments, pk=pk)
 
 
 def _results_table(request, work, *, paginate):
-    """Return the filter and the table of ``work`` as the request's filters, sort and page ask."""
+    """Return the table of ``work`` as the request's filters, sort and page ask."""
     assignment = work.assignment
-    filterset = ResultsFilter(
-        request.GET, queryset=class_students(assignment.classroom), assignment=assignment
-    )
-    shown = set(filterset.qs.values_list("pk", flat=True))
-    rows = filter_rows([r for r in result_rows(work) if r["student_pk"] in shown], filterset.score_range)
-    table = ResultsTable(rows, key_items=len(work.key.devices))
+    rows = work.students
+    if any(name in request.GET for name in ResultsFilter.base_filters):
+        # Without one, every student is shown: no filter form to build and validate.
+        filterset = ResultsFilter(
+            request.GET, queryset=class_students(assignment.classroom), assignment=assignment
+        )
+        if filterset.narrows_roster:
+            shown = set(filterset.qs.values_list("pk", flat=True))
+            rows = [row for row in rows if row.student_pk in shown]
+        rows = filter_rows(rows, filterset.score_range)
+    table = ResultsTable(rows, assignment=assignment, key_items=work.key_items)
     RequestConfig(request, paginate={"per_page": PER_PAGE} if paginate else False).configure(table)
-    return filterset, table
+    return table
 
 
 def _wants_fragment(request):
@@ -70,13 +80,13 @@ def _live_context(assignment, now):
 @teacher_required
 def assignment_results(request, pk):
     """Show one row per student with status, time and scores; filter, sort, page; refresh while open."""
-    assignment = _own_assignment(request.user, pk)
+    # The article is read only to score work the cache has no scores for.
+    assignment = _own_assignment(request.user, pk, article=False)
     now = timezone.now()
     work = load_class_scores(assignment, now=now)
-    filterset, table = _results_table(request, work, paginate=True)
+    table = _results_table(request, work, paginate=True)
     context = {
         "assignment": assignment,
-        "filter": filterset,
         "table": table,
         "summary": summarise(work),
         "sort": request.GET.get("sort", ""),
@@ -85,15 +95,41 @@ def assignment_results(request, pk):
     template = "teaching/assignment_results.html"
     if _wants_fragment(request):
         template += "#results-region"
+    else:
+        context["filter_panel"] = filter_panel(get_language(), assignment.pk, _filter_query(request))
     return render(request, template, context)
+
+
+def _filter_query(request) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the values the request gives the filter's fields, as filter_panel takes them."""
+    return tuple((name, tuple(request.GET.getlist(name))) for name in ResultsFilter.base_filters)
+
+
+@lru_cache(maxsize=256)
+def filter_panel(language: str, assignment_pk: int, query: tuple) -> str:
+    """
+    Return the filter form's fields as HTML, filled in from ``query`` ((field, values) pairs).
+
+    Django renders a form through a template per widget and per checkbox: as long as the
+    rest of the page takes. The HTML depends only on these arguments, and a teacher's page
+    loads repeat few of them, so the last 256 are kept in each process.
+    """
+    data = QueryDict(mutable=True)
+    for name, values in query:
+        data.setlist(name, values)
+    form = ResultsFilter(data, queryset=User.objects.none(), assignment=None).form
+    with translation.override(language):
+        return render_to_string(
+            "teaching/_results_filter_panel.html", {"form": form, "assignment_pk": assignment_pk}
+        )
 
 
 @require_GET
 @teacher_required
 def assignment_results_csv(request, pk):
     """Send the results table as CSV: the same filters and sort as the page, every page."""
-    assignment = _own_assignment(request.user, pk)
-    _, table = _results_table(request, load_class_scores(assignment), paginate=False)
+    assignment = _own_assignment(request.user, pk, article=False)
+    table = _results_table(request, load_class_scores(assignment), paginate=False)
     header, *rows = table.as_values()
     # Display names are typed by students: none may run as a spreadsheet formula.
     dataset = tablib.Dataset(*([spreadsheet_safe(value) for value in row] for row in rows), headers=header)
