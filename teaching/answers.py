@@ -165,7 +165,7 @@ def _statements(vendor: str) -> _Statements:
     )
     changed = f"({table}.{voice} <> excluded.{voice} OR {table}.{quote_source} <> excluded.{quote_source})"
     upsert = (
-        f"INSERT INTO {table} ({attempt}, {segment}, {voice}, {quote_source}, {revision}, {updated_at})"  # noqa: S608
+        f"INSERT INTO {table} ({attempt}, {segment}, {voice}, {quote_source}, {revision}, {updated_at})"  # noqa: S608  # nosec B608
         " VALUES (%s, %s, %s, %s, 1, %s)"
         f" ON CONFLICT ({attempt}, {segment}) DO UPDATE SET"
         f" {voice} = excluded.{voice}, {quote_source} = excluded.{quote_source},"
@@ -176,8 +176,8 @@ def _statements(vendor: str) -> _Statements:
     return _Statements(
         upsert=upsert + returning,
         upsert_over_revision=f"{upsert} WHERE NOT {changed} OR {table}.{revision} = %s{returning}",
-        answers=f"SELECT {segment}, {voice}, {quote_source}, {revision} FROM {table} WHERE {attempt} = %s",  # noqa: S608
-        answered=f"SELECT COUNT(*) FROM {table} WHERE {attempt} = %s",  # noqa: S608
+        answers=f"SELECT {segment}, {voice}, {quote_source}, {revision} FROM {table} WHERE {attempt} = %s",  # noqa: S608  # nosec B608
+        answered=f"SELECT COUNT(*) FROM {table} WHERE {attempt} = %s",  # noqa: S608  # nosec B608
     )
 
 

@@ -126,7 +126,7 @@ class _Markers:
 
     def __call__(self, *slot) -> SafeString:
         self.slots.append(_Slot(*slot))
-        return mark_safe(f"<lens-slot {len(self.slots) - 1}>")  # noqa: S308 (a number, nothing else)
+        return mark_safe(f"<lens-slot {len(self.slots) - 1}>")  # noqa: S308  # nosec B308 B703 (a number, nothing else)
 
 
 class _Part(NamedTuple):
@@ -140,7 +140,7 @@ class _Part(NamedTuple):
         joined = [""] * (2 * len(self.names) + 1)
         joined[0::2] = self.texts
         joined[1::2] = [values[name] for name in self.names]
-        return mark_safe("".join(joined))  # noqa: S308 (escaped when rendered, values escaped too)
+        return mark_safe("".join(joined))  # noqa: S308  # nosec B308 B703 (all escaped)
 
 
 class _SentenceSlots(NamedTuple):
@@ -243,7 +243,7 @@ def _render(lesson: Lesson, *, locked: bool) -> VoicesActivity:
     for form in forms:
         pk = form.segment.pk
         # The revision input as Django's widget renders it, cut where its value goes.
-        form.initial["revision"] = mark_safe(_VALUE_MARKER)  # noqa: S308 (a constant)
+        form.initial["revision"] = mark_safe(_VALUE_MARKER)  # noqa: S308  # nosec B308 B703 (a constant)
         revision_inputs[pk] = tuple(str(form["revision"]).split(_VALUE_MARKER))
         if form.has_quotes:
             # None: a stored value the select does not offer, so it selects nothing.

@@ -9,7 +9,6 @@ import datetime
 import functools
 
 from django.db import connections, router, transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,14 +131,34 @@ def editable_attempt(student, assignment, *, now=None):
 
 
 def record_activity(attempt, *, now=None):
-    """Add the time since the student's last save to the attempt's time spent."""
+    """Add the time since the student's last save to the attempt's time spent, and count the change."""
     now = now or timezone.now()
     gap = min(max(now - attempt.last_active_at, datetime.timedelta(0)), MAX_COUNTED_GAP)
-    Attempt.objects.filter(pk=attempt.pk).update(
-        last_active_at=now,
-        seconds_spent=attempt.seconds_spent + int(gap.total_seconds()),
-        # Every save of answers or marks ends here: the new version retires cached scores.
-        work_version=F("work_version") + 1,
+    alias = router.db_for_write(Attempt)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            _record_activity_sql(alias),
+            [
+                connections[alias].ops.adapt_datetimefield_value(now),
+                attempt.seconds_spent + int(gap.total_seconds()),
+                attempt.pk,
+            ],
+        )
+
+
+@functools.cache
+def _record_activity_sql(alias):
+    """
+    Return the UPDATE of ``record_activity``, prepared once: every save of answers or marks ends here.
+
+    The update also moves ``work_version``, which retires the attempt's cached scores.
+    """
+    quote = connections[alias].ops.quote_name
+    table = quote(Attempt._meta.db_table)
+    version = quote("work_version")
+    return (
+        f"UPDATE {table} SET {quote('last_active_at')} = %s, {quote('seconds_spent')} = %s,"  # noqa: S608  # nosec B608
+        f" {version} = {version} + 1 WHERE {quote('id')} = %s"
     )
 
 
