@@ -9,14 +9,12 @@ the template costs a hundred times what the rest of the request does, so the act
 rendered once per (lesson, content version, language, locked or not) with a marker
 wherever one of those bits goes; a request then only puts its own bits in.
 
-The cache is per process and keyed by ``Lesson.content_version``, which moves whenever
-the lesson, its article, sentences or key change (teaching/content_versions.py): a
-rendering is never asked for again once its lesson has changed, whichever process made it.
+The cache is per process and keyed by ``Lesson.content_version`` (teaching/lesson_cache.py
+says why that is safe).
 """
 
 import re
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -28,47 +26,17 @@ from django.utils.translation import get_language
 
 from teaching.answers import VOICE_CHOICES, VOICE_MEANINGS, AnswerState
 from teaching.forms.voices import VoiceAnswerForm, voice_answer_forms
+from teaching.lesson_cache import RenderedOnce
 from teaching.models import Lesson, Segment
 from teaching.models.content import QuoteSource
 
 TEMPLATE = "teaching/voices_activity.html"
 
 
-class _BoundedCache:
-    """A small per-process cache whose oldest entry makes way when it is full."""
-
-    def __init__(self, size: int):
-        self._size = size
-        self._entries: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, key, make: Callable):
-        try:
-            return self._entries[key]
-        except KeyError:
-            pass
-        value = make()  # Two threads may both make it: the same value, made twice.
-        with self._lock:
-            while len(self._entries) >= self._size:
-                del self._entries[next(iter(self._entries))]
-            self._entries[key] = value
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
 # A few lessons are in use at a time. An entry is a lesson's sentences, or one rendering
 # of its activity (some 200 KiB) per language and locked state.
-_segments_cache = _BoundedCache(64)
-_activity_cache = _BoundedCache(32)
-
-
-def clear_caches() -> None:
-    """Forget every cached lesson (for tests, whose databases reuse ids)."""
-    _segments_cache.clear()
-    _activity_cache.clear()
+_segments_cache = RenderedOnce(max_entries=64)
+_activity_cache = RenderedOnce(max_entries=32)
 
 
 # The lesson's sentences --------------------------------------------------------------

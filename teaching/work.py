@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teaching.hot_reads import columns_of
+from teaching.lesson_cache import RenderedOnce
 from teaching.models import Assignment, Attempt, Classroom, Enrollment, Lesson
 
 # Gaps longer than this between two saves are a student away from the screen,
@@ -86,15 +87,60 @@ def _student_assignment_query(alias):
     return sql, assignment_columns, classroom_columns, attempt_columns
 
 
-@functools.lru_cache(maxsize=32)
+def assignment_for_teacher(teacher, assignment_pk):
+    """
+    Return the assignment if ``teacher`` teaches its class (archived or not); else raise Http404.
+
+    With its class and its lesson and article, from one prepared query, like
+    ``assignment_for_student``: the results page refreshes every few seconds.
+    """
+    if not 0 < assignment_pk <= MAX_PRIMARY_KEY:
+        raise Http404
+    alias = router.db_for_read(Assignment)
+    sql, assignment_columns, classroom_columns = _teacher_assignment_query(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [assignment_pk, teacher.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    split = len(assignment_columns)
+    assignment = assignment_columns.instance(row[:split])
+    assignment.classroom = classroom_columns.instance(row[split:-1])
+    assignment.lesson = lesson_with_article(assignment.lesson_id, row[-1])
+    return assignment
+
+
+@functools.cache
+def _teacher_assignment_query(alias):
+    """Return the SQL of ``assignment_for_teacher`` for database ``alias``, and its column sets."""
+    quote = connections[alias].ops.quote_name
+    assignment_columns = columns_of(Assignment, alias, "a")
+    classroom_columns = columns_of(Classroom, alias, "c")
+    assignments, classrooms, lessons = (quote(m._meta.db_table) for m in (Assignment, Classroom, Lesson))
+    # Only the models' own (quoted) names are formatted in; values are always parameters.
+    sql = (
+        f"SELECT {assignment_columns.sql}, {classroom_columns.sql}, l.content_version"  # noqa: S608  # nosec B608
+        f" FROM {assignments} a JOIN {classrooms} c ON c.id = a.classroom_id"
+        f" JOIN {lessons} l ON l.id = a.lesson_id"
+        " WHERE a.id = %s AND c.teacher_id = %s"
+    )
+    return sql, assignment_columns, classroom_columns
+
+
+_LESSONS = RenderedOnce(max_entries=32)
+
+
 def lesson_with_article(lesson_pk, content_version):
     """
     Return the lesson with its article, read once per process and content version.
 
-    Content-addressed (``teaching.content_versions`` moves the version with every change),
-    so a copy is never stale. Callers must treat it as read-only: it is shared.
+    Content-addressed (teaching/lesson_cache.py), so a copy is never stale. Callers must
+    treat it as read-only: it is shared between requests.
     """
-    return Lesson.objects.select_related("article").get(pk=lesson_pk)
+    return _LESSONS.get(
+        (lesson_pk, content_version),
+        lambda: Lesson.objects.select_related("article").get(pk=lesson_pk),
+    )
 
 
 def attempt_for(student, assignment):

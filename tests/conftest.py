@@ -24,12 +24,8 @@ def _empty_cache():
     from django.core.cache import cache
 
     from teaching.lesson_cache import clear_all
-    from teaching.voices_page import clear_caches
-    from teaching.work import lesson_with_article
 
     cache.clear()
-    lesson_with_article.cache_clear()
-    clear_caches()
     clear_all()
 
 

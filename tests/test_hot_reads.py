@@ -12,7 +12,7 @@ from teaching.backends import UserBackend
 from teaching.hot_reads import RowReader
 from teaching.models import Article, Assignment, Attempt, Classroom, User
 from teaching.sessions import SessionStore
-from teaching.work import assignment_for_student, attempt_for, start_attempt
+from teaching.work import assignment_for_student, assignment_for_teacher, attempt_for, start_attempt
 from tests.factories import give_work, make_class, make_tiny_lesson
 
 
@@ -111,3 +111,19 @@ def test_the_lesson_is_read_again_when_its_content_changes(teacher):
     article.title = "Changed headline"
     article.save()
     assert assignment_for_student(pupil, assignment.pk).lesson.article.title == "Changed headline"
+
+
+def test_a_teachers_assignment_comes_with_its_class_and_lesson_in_one_query(
+    teacher, other_teacher, django_assert_num_queries
+):
+    classroom, assignment, _ = make_class(teacher, make_tiny_lesson(), students=1)
+    assignment_for_teacher(teacher, assignment.pk)  # the first request reads the lesson, once
+    with django_assert_num_queries(1):
+        found = assignment_for_teacher(teacher, assignment.pk)
+        assert found == assignment and found.classroom.name == classroom.name
+        assert found.lesson.article.body == assignment.lesson.article.body
+    Classroom.objects.filter(pk=classroom.pk).update(archived_at=timezone.now())
+    assert assignment_for_teacher(teacher, assignment.pk) == assignment  # archived classes stay readable
+    for who, pk in [(other_teacher, assignment.pk), (teacher, assignment.pk + 1000), (teacher, 2**70)]:
+        with pytest.raises(Http404):
+            assignment_for_teacher(who, pk)

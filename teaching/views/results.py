@@ -32,21 +32,14 @@ from teaching.classwork import (
     summarise,
 )
 from teaching.filters import AnalysisFilterForm, ResultsFilter, filter_rows
-from teaching.models import Assignment, Classroom, User
+from teaching.models import Classroom, User
 from teaching.privacy import spreadsheet_safe
 from teaching.review import review_attempt
 from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows
+from teaching.work import assignment_for_teacher
 
 # How often an open assignment's table and analysis refresh themselves.
 POLL_SECONDS = 5
-
-
-def _own_assignment(user, pk, *, article=True):
-    """Return the teacher's assignment with its lesson and class (and the lesson's article); else 404."""
-    related = ["lesson__article" if article else "lesson", "classroom"]
-    return get_object_or_404(
-        Assignment.objects.filter(classroom__teacher=user).select_related(*related), pk=pk
-    )
 
 
 def _results_table(request, work, *, paginate):
@@ -80,8 +73,7 @@ def _live_context(assignment, now):
 @teacher_required
 def assignment_results(request, pk):
     """Show one row per student with status, time and scores; filter, sort, page; refresh while open."""
-    # The article is read only to score work the cache has no scores for.
-    assignment = _own_assignment(request.user, pk, article=False)
+    assignment = assignment_for_teacher(request.user, pk)
     now = timezone.now()
     work = load_class_scores(assignment, now=now)
     table = _results_table(request, work, paginate=True)
@@ -128,7 +120,7 @@ def filter_panel(language: str, assignment_pk: int, query: tuple) -> str:
 @teacher_required
 def assignment_results_csv(request, pk):
     """Send the results table as CSV: the same filters and sort as the page, every page."""
-    assignment = _own_assignment(request.user, pk, article=False)
+    assignment = assignment_for_teacher(request.user, pk)
     table = _results_table(request, load_class_scores(assignment), paginate=False)
     header, *rows = table.as_values()
     # Display names are typed by students: none may run as a spreadsheet formula.
@@ -144,7 +136,7 @@ def assignment_results_csv(request, pk):
 @teacher_required
 def assignment_analysis(request, pk):
     """Show what the class found and missed: key items, techniques, false alarms, voices, heatmap."""
-    assignment = _own_assignment(request.user, pk)
+    assignment = assignment_for_teacher(request.user, pk)
     now = timezone.now()
     work = load_class_work(assignment, now=now)
     form = AnalysisFilterForm(request.GET)
@@ -176,7 +168,7 @@ def assignment_analysis(request, pk):
 @teacher_required
 def attempt_review(request, pk, student_pk):
     """Show one student's attempt, read-only, laid over the key."""
-    assignment = _own_assignment(request.user, pk)
+    assignment = assignment_for_teacher(request.user, pk)
     work = load_class_work(assignment)
     student = work.for_student(student_pk)
     if student is None:
