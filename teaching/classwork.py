@@ -116,7 +116,7 @@ def score_class(
 
 def load_class_work(assignment: Assignment, *, now=None) -> ClassWork:
     """Return every enrolled student's scored work on ``assignment`` in six queries, any class size."""
-    key = LessonKey.load(assignment.lesson)
+    key = LessonKey.of(assignment.lesson)
     students = list(class_students(assignment.classroom))
     attempts = attempts_with_work(Attempt.objects.filter(assignment=assignment))
     return score_class(assignment, key, students, attempts, now=now)
@@ -171,7 +171,7 @@ def load_class_scores(assignment: Assignment, *, now=None) -> ClassScores:
     scores, key_items = cached.scores, cached.key_items
     changed = score_cache.missing(versions, cached)
     if changed or key_items is None:
-        key = LessonKey.load(assignment.lesson)
+        key = LessonKey.of(assignment.lesson)
         scores.update(_score_attempts(assignment, key, changed, every=len(changed) == len(versions)))
         key_items = len(key.devices)
     if changed or cached.stale or cached.key_items is None:
@@ -286,7 +286,7 @@ def load_classroom_work(classroom: Classroom, *, now=None) -> list[ClassWork]:
     keys: dict[int, LessonKey] = {}
     for assignment in assignments:
         if assignment.lesson_id not in keys:
-            keys[assignment.lesson_id] = LessonKey.load(assignment.lesson)
+            keys[assignment.lesson_id] = LessonKey.of(assignment.lesson)
     return [score_class(a, keys[a.lesson_id], students, attempts, now=now) for a in assignments]
 
 

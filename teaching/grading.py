@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
+from teaching.lesson_cache import RenderedOnce
 from teaching.models import Attempt, KeyDevice, Lesson, Mark, Segment, VoiceAnswer
 from teaching.scoring import (
     DeviceKey,
@@ -34,6 +35,10 @@ def lesson_key_stamp(lesson: Lesson) -> int:
     return getattr(lesson, "content_version", 0)
 
 
+# A few lessons are scored at a time; an entry is one lesson's key, indexed for scoring.
+_KEYS = RenderedOnce(max_entries=32)
+
+
 @dataclass(frozen=True)
 class LessonKey:
     """A lesson's article and answer key, as plain lists the scorer can use."""
@@ -52,6 +57,16 @@ class LessonKey:
             segments=tuple(lesson.segments.order_by("position")),
             devices=tuple(lesson.key_devices.select_related("technique").order_by("position")),
         )
+
+    @classmethod
+    def of(cls, lesson: Lesson) -> "LessonKey":
+        """
+        Return the key of ``lesson``, loaded once per process and content version of the lesson.
+
+        Scoring a class after a few saves needs the key far more often than the key changes;
+        the version makes the copy content-addressed (teaching/lesson_cache.py).
+        """
+        return _KEYS.get((lesson.pk, lesson_key_stamp(lesson)), lambda: cls.load(lesson))
 
     @property
     def voice_labels(self) -> list[str]:
