@@ -3,13 +3,13 @@ The devices activity's HTML: what is the same for every student rendered once, t
 
 The page shows a lesson's article with one student's marks laid over it, the list of
 those marks (each with its relabel and remove forms) and their count. Rendered with
-template tags that cost some 40 ms of CPU a page on the benchmark's machine: a tag per
-run of text, a template per mark, the palette's techniques again in every mark's
-select. Now what is the same for every
-student of a lesson (the article cut into sentences and escaped, the technique options,
-the palette, the page around the student's work) is rendered once per process and
-kept under a content-addressed key (teaching/lesson_cache.py); a student's marks are
-laid over it by the plain functions below, which join pieces escaped in advance.
+template tags it cost some 40 ms of CPU a page on the benchmark's machine: a tag per run
+of text, a template per mark, the palette's techniques again in every mark's select.
+Now what is the same for every student of a lesson (the article cut into sentences and
+escaped, the technique options, the palette, the page around the student's work) is
+rendered once per process and kept under a content-addressed key
+(teaching/lesson_cache.py); a student's marks are laid over it by the plain functions
+below, which join pieces escaped in advance.
 
 Everything from the database goes through ``escape`` here, as the templates' autoescape
 would have it. The page around the work is rendered without the request (no user, no
