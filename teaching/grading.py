@@ -29,10 +29,9 @@ def lesson_key_stamp(lesson: Lesson) -> int:
     """
     Return the version of ``lesson``'s article, segments and key, for caching what is scored against them.
 
-    ``Lesson.content_version`` counts their changes; until a lesson has one, every
-    lesson is at version 0.
+    ``Lesson.content_version`` moves with every change to them (teaching/content_versions.py).
     """
-    return getattr(lesson, "content_version", 0)
+    return lesson.content_version
 
 
 # A few lessons are scored at a time; an entry is one lesson's key, indexed for scoring.
