@@ -104,9 +104,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Connections persist (conn_max_age above) on SQLite too: opening one and running
+    # init_command cost a signed-in request more than the rest of its middleware.
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    # Persistent connections would keep SQLite's file handle per thread; not worth it.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 if os.environ.get("REDIS_URL"):
     # Shared by every app server, so throttles hold across a scaled-out deployment.
