@@ -10,10 +10,17 @@ import re
 
 from django.utils.safestring import SafeString, mark_safe
 
-# The holes the devices activity's page has (teaching/devices_html.py).
+# The holes the devices activity's page has (teaching/devices_html.py); the site's
+# chrome has its own (teaching/templatetags/chrome.py).
 SLOTS = ("count", "article", "marks", "sentences", "picker")
 
 _SLOT = re.compile(r"<!--lens-slot:(\w+)-->")
+
+
+def slot(name: str) -> SafeString:
+    """Return the marker a template renders where the hole ``name`` goes."""
+    # Markup of our own, with nothing from the database or the request in it.
+    return mark_safe(f"<!--lens-slot:{name}-->")  # noqa: S308  # nosec B308 B703
 
 
 class Stencil:
@@ -24,11 +31,7 @@ class Stencil:
     comment no escaped text can contain, so splitting on it finds the holes exactly.
     """
 
-    # Markup of our own, with nothing from the database or the request in it.
-    slots = {
-        name: mark_safe(f"<!--lens-slot:{name}-->")  # noqa: S308  # nosec B308 B703
-        for name in SLOTS
-    }
+    slots = {name: slot(name) for name in SLOTS}
 
     def __init__(self, html: str):
         self._pieces = _SLOT.split(html)
