@@ -185,19 +185,23 @@ class Route:
         return reverse(self.name, kwargs=values)
 
 
-def _routes(patterns, prefix="", namespace=""):
+def _converters(pattern):
+    return tuple(getattr(pattern.pattern, "converters", {})) or tuple(pattern.pattern.regex.groupindex)
+
+
+def _routes(patterns, prefix="", namespace="", outer=()):
+    # ``outer``: the URL arguments of the groups a pattern is in ("work/<int:assignment_pk>/").
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if str(pattern.pattern) == "admin/":
                 continue  # The admin has its own test below: staff only.
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            kwargs = tuple(getattr(pattern.pattern, "converters", {})) or tuple(
-                pattern.pattern.regex.groupindex
+            yield from _routes(
+                pattern.url_patterns, prefix + str(pattern.pattern), inner, outer + _converters(pattern)
             )
+        elif isinstance(pattern, URLPattern):
             name = f"{namespace}{pattern.name}" if pattern.name else f"<unnamed: {prefix}{pattern.pattern}>"
-            yield Route(name, prefix + str(pattern.pattern), kwargs)
+            yield Route(name, prefix + str(pattern.pattern), outer + _converters(pattern))
 
 
 ROUTES = list(_routes(get_resolver().url_patterns))
