@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from teaching.answers import (
     voice_feedback,
 )
 from teaching.forms.voices import VoiceAnswerForm, voice_answer_forms
+from teaching.voice_status import saved_status
 from teaching.voices_page import lesson_segments, voices_activity
 from teaching.work import (
     AttemptLocked,
@@ -145,6 +146,15 @@ def voice_save(request, assignment_pk, segment_pk):
         # A form posted here without htmx: say what happened on the activity page.
         messages.info(request, context.get("message") or _("Answer saved."))
         return redirect("voices", assignment_pk=assignment.pk)
+    if context.get("saved"):
+        return HttpResponse(
+            saved_status(
+                assignment_pk=assignment.pk,
+                form=form,
+                revision=context["revision"],
+                progress=context["progress"],
+            )
+        )
     return render(request, f"{TEMPLATE}#save-status", context, status=context["status"])
 
 
