@@ -162,6 +162,9 @@ def single_server(run, kind, base_env, profile, workers):
         floor = None
         for scenario in scenarios(data):
             say(f"{kind}: {scenario.name}")
+            if scenario.lines:
+                # As in a lesson under way, not a minute after the last scenario (bench/sessions.py).
+                subprocess.run([PY, "-m", "bench.sessions"], cwd=ROOT, env=env, check=True)
             result = throughput(server, scenario, data, profile)
             floor = floor or result
             run.rows.append(report.Row(kind, scenario, result, floor))
