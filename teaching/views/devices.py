@@ -262,16 +262,17 @@ def mark_add(request, assignment_pk):
         fields = form.mark_fields
     sentence = form.cleaned_data.get("segment") if form is not None else None
     try:
+        # One transaction, so one commit, for the mark and the time spent.
         with transaction.atomic():
             attempt = editable_attempt(request.user, assignment)
             attempt.assignment = assignment  # Loaded with its article already.
             marks = student_marks(attempt.pk, parts.techniques_by_pk)
             mark, created = add_mark(attempt=attempt, marks=marks, **fields)
+            record_activity(attempt)
     except AttemptLocked as locked:
         return _refused(request, assignment, parts, HTTPStatus.CONFLICT, str(locked), form=form)
     except MarkRefused as refused:
         return _refused(request, assignment, parts, HTTPStatus.BAD_REQUEST, str(refused), form=form)
-    record_activity(attempt)
     if not any(str(m.client_id) == str(mark.client_id) for m in marks):
         marks = _in_order([*marks, mark])
     done = _("Marked %(text)s as %(technique)s.") if created else _("Already saved: %(text)s.")
@@ -350,7 +351,7 @@ def _change_mark(student, assignment, mark: Mark, data: dict):
                 "old": old.name,
                 "new": data["technique"].name,
             }
-    record_activity(attempt)
+        record_activity(attempt)
     return attempt, message
 
 
