@@ -6,17 +6,19 @@ and sorts itself (the results table with its own sort keys), and ``as_values`` g
 the CSV exactly what the page shows.
 """
 
-import copy
+from functools import partial
 from html import escape
 from operator import attrgetter
 
 import django_tables2 as tables
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.templatetags.django_tables2 import table_page_range
@@ -24,10 +26,19 @@ from django_tables2.utils import AttributeDict, OrderBy
 
 from teaching.analysis import ItemStats
 from teaching.classwork import StudentResult
+from teaching.lesson_cache import RenderedOnce
 from teaching.models import Attempt
 
 PER_PAGE = 25
 TABLE_TEMPLATE = "teaching/_table.html"
+
+# The results table's markup around its rows, and its rows' cells, by everything they are
+# written from (ResultsTable.html, ResultsTable.body_rows): a teacher's refreshes ask for the
+# same ones again and again. A frame is a few KiB, a row's cells under 1 KiB.
+_FRAMES = RenderedOnce(max_entries=512)
+_ROWS = RenderedOnce(max_entries=4096)
+# Where the rows go in a frame: a comment, which no escaped text can contain.
+_ROWS_SLOT = "<!--lens-rows-->"
 
 # Unscored rows sort below every score, so "best first" puts them last.
 _UNSCORED = -2.0
@@ -117,7 +128,16 @@ class _Column(tables.Column):
     """
 
     def __deepcopy__(self, memo):
-        return copy.copy(self)
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        return clone
+
+
+class _Columns(dict):
+    """A table class's columns, by name: deep-copied one column at a time (see _Column)."""
+
+    def __deepcopy__(self, memo):
+        return _Columns((name, column.__deepcopy__(memo)) for name, column in self.items())
 
 
 class ResultsTable(tables.Table):
@@ -128,7 +148,9 @@ class ResultsTable(tables.Table):
     pages the lines; the table writes its own header, rows and page links, and the CSV's
     values. Through django-tables2's templates and bound rows, the 250 cells of a page
     and the links around them cost several times the rest of a page that every teacher's
-    browser asks for again every 5 s during a lesson.
+    browser asks for again every 5 s during a lesson. What it writes for the page is kept
+    in each process for what it shows (``html``, ``body_rows``): from one refresh to the
+    next, little of it changes.
     """
 
     name = _Column(verbose_name=_("Student"))
@@ -151,13 +173,17 @@ class ResultsTable(tables.Table):
 
     def __init__(self, data: list[StudentResult], *, assignment, key_items: int, **kwargs):
         super().__init__(ResultsData(list(data)), **kwargs)
+        self.key_items = key_items
         self.columns["hits"].column.verbose_name = gettext("Hits (of %(n)d)") % {"n": key_items}
         self.caption = gettext("Results by student")
         # The template's htmx links swap this region and nothing else.
         self.region_id = "results-region"
-        # The review page's URL around the student's id (reversed once, not once a row).
-        url = reverse("attempt_review", args=[assignment.pk, 0])
-        self._review_url = url.rpartition("0")[::2]
+        self.assignment_pk = assignment.pk
+
+    @cached_property
+    def _review_url(self) -> tuple[str, str]:
+        """Return the review page's URL around the student's id (reversed once, not once a row)."""
+        return reverse("attempt_review", args=[self.assignment_pk, 0]).rpartition("0")[::2]
 
     # Cells. The table formats its own: django-tables2 would take each of a page's 250
     # cells through an accessor, a signature inspection, format_html and conditional_escape,
@@ -182,7 +208,9 @@ class ResultsTable(tables.Table):
 
     def _cell_html(self) -> dict:
         """Return, per column, the function that gives a cell's HTML from its value and row (escaped)."""
-        html = {name: _escaped(text) for name, text in self._texts().items()}
+        html = {
+            name: (_written if name in _NUMBERS else _escaped)(text) for name, text in self._texts().items()
+        }
         before, after = (escape(part) for part in self._review_url)
         badges = {
             value: f'<span class="badge status-{value}">{escape(str(label))}</span>'
@@ -197,8 +225,69 @@ class ResultsTable(tables.Table):
         )
         return html
 
+    def html(self) -> str:
+        """
+        Return the table: its template (``template_name``) around the rows of the page shown.
+
+        Around the rows, the markup, header and page links are the same from one refresh of
+        a class's table to the next. They are rendered once per process for everything they
+        are written from (the key), with a slot where the rows go.
+        """
+        rows = self.body_rows()
+        page = getattr(self, "page", None)
+        page_field = self.prefixed_page_field
+        query = tuple(
+            (name, tuple(values)) for name, values in self.request.GET.lists() if name != page_field
+        )
+        key = (
+            (get_language(), self.template_name, self.prefix, self.region_id, self.key_items),
+            (query, tuple(self.order_by), page and (page.number, self.paginator.num_pages)),
+            bool(rows),
+        )
+        before, after = _FRAMES.get(key, partial(self._frame, with_rows=bool(rows)))
+        return _html(f"{before}{rows}{after}")
+
+    def _frame(self, *, with_rows: bool) -> tuple[str, str]:
+        """Return the table's template rendered, cut where the rows go."""
+        rows = _html(_ROWS_SLOT) if with_rows else ""
+        before, _, after = render_to_string(self.template_name, {"table": self, "rows": rows}).partition(
+            _ROWS_SLOT
+        )
+        return before, after
+
     def body_rows(self) -> str:
-        """Return the rows of the page shown (none: ""), each a row header and a cell per column."""
+        """
+        Return the rows of the page shown (none: ""), each a row header and a cell per column.
+
+        A row's cells are written once per process for its values: from one refresh of a
+        class's table to the next, most students' lines are the same.
+        """
+        # What a line's cells are written from besides its values: labels, local time, URLs.
+        written_with = (
+            get_language(),
+            timezone.get_current_timezone_name(),
+            get_script_prefix(),
+            self.assignment_pk,
+        )
+        rows = [
+            f'<tr class="{"odd" if number % 2 else "even"}">'
+            f"{_ROWS.get((written_with, row), partial(self._cells, row))}</tr>"
+            for number, row in enumerate(self.paginated_rows.data)
+        ]
+        return _html("\n".join(rows))
+
+    def _cells(self, row: StudentResult) -> str:
+        """Return a line's row header and cells."""
+        return "".join(
+            [
+                empty if (value := row[field]) is None else f"{opening}{cell(value, row)}{closing}"
+                for field, opening, closing, cell, empty in self._cell_writers
+            ]
+        )
+
+    @cached_property
+    def _cell_writers(self) -> list[tuple]:
+        """Return, per column: its field in a line, its cell's tags, what writes a value, its empty cell."""
         html = self._cell_html()
         columns = []
         for index, column in enumerate(self.columns):
@@ -207,16 +296,9 @@ class ResultsTable(tables.Table):
                 (f'<th scope="row" {attrs}>', "</th>") if index == 0 else (f"<td {attrs}>", "</td>")
             )
             field = StudentResult._fields.index(column.name)
-            columns.append((field, opening, closing, html[column.name], escape(str(column.default))))
-        rows = []
-        for number, row in enumerate(self.paginated_rows.data):
-            parts = ['<tr class="odd">' if number % 2 else '<tr class="even">']
-            for field, opening, closing, cell, default in columns:
-                value = row[field]
-                parts += (opening, default if value is None else cell(value, row), closing)
-            parts.append("</tr>")
-            rows.append("".join(parts))
-        return _html("\n".join(rows))
+            empty = f"{opening}{escape(str(column.default))}{closing}"
+            columns.append((field, opening, closing, html[column.name], empty))
+        return columns
 
     def attrs_html(self) -> str:
         """Return the table tag's attributes, as AttributeDict.as_html would (without format_html)."""
@@ -312,6 +394,11 @@ class ResultsTable(tables.Table):
         return _html("\n".join(items))
 
 
+# django-tables2 declared them in a dict that it deep-copies through the copy module's
+# general machinery for every table: as long as copying the columns themselves.
+ResultsTable.base_columns = _Columns(ResultsTable.base_columns)
+
+
 def _classes(column, cell: str) -> set[str]:
     """Return the classes a column's attrs give its ``cell`` ("th" or "td"); no other attrs are used."""
     return set(column.column.attrs.get(cell, {}).get("class", "").split())
@@ -328,9 +415,18 @@ def _html(markup: str) -> str:
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
+# The columns whose text is a number: digits, a sign, a point and "%", nothing to escape.
+_NUMBERS = frozenset(("seconds", "voices", "kappa", "named_f1", "spotted_f1", "hits", "false_alarms"))
+
+
 def _escaped(text):
     """Return a function that gives a cell's HTML: its value as escaped ``text``."""
     return lambda value, row: escape(str(text(value)))
+
+
+def _written(text):
+    """Return a function that gives a number's cell HTML: its ``text``, which needs no escaping."""
+    return lambda value, row: str(text(value))
 
 
 # Found, partly, misnamed (missed stays blank): dark to light, so the bar reads in greyscale too.
