@@ -7,7 +7,7 @@ cost as much as all the rest of the page, yet they change only when what they sh
 does. Each is rendered once per process for each set of values it shows: the key names
 every one of them, so an entry is never stale (teaching/lesson_cache.py says why that
 is safe), and the template is given the key's values alone, so it cannot show anything
-the key leaves out. The table keeps its own parts the same way (teaching/tables.py).
+the key leaves out. The table keeps its own parts the same way (teaching/results_table.py).
 """
 
 import dataclasses

@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 
 from teaching.classwork import StudentResult
 from teaching.models import Assignment
-from teaching.tables import ResultsTable
+from teaching.results_table import ResultsTable
 
 
 def line(pk, name, *, status="in_progress", voices=None, submitted_at=None):

@@ -31,8 +31,9 @@ from teaching.filters import AnalysisFilterForm, ResultsFilter, filter_rows
 from teaching.models import Classroom
 from teaching.privacy import spreadsheet_safe
 from teaching.results_page import page_top, results_overview
+from teaching.results_table import PER_PAGE, ResultsTable
 from teaching.review import review_attempt
-from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows
+from teaching.tables import ItemTable, item_rows
 from teaching.work import assignment_for_teacher
 
 # How often an open assignment's table and analysis refresh themselves.
