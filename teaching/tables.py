@@ -1,42 +1,17 @@
 """
-The teacher's results tables (django-tables2), built on rows computed from scored work.
-
-Scores are computed in Python, so the tables hold lists, which django-tables2 pages
-and sorts itself (the results table with its own sort keys), and ``as_values`` gives
-the CSV exactly what the page shows.
+The teacher's tables (django-tables2) built on scored work: the item analysis, and how
+both it and the results table (teaching/results_table.py) write shares, times and minutes.
 """
 
-import copy
-from html import escape
-from operator import attrgetter
-
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2.data import TableListData
-from django_tables2.templatetags.django_tables2 import table_page_range
-from django_tables2.utils import AttributeDict, OrderBy
 
 from teaching.analysis import ItemStats
-from teaching.classwork import StudentResult
-from teaching.models import Attempt
 
-PER_PAGE = 25
 TABLE_TEMPLATE = "teaching/_table.html"
-
-# Unscored rows sort below every score, so "best first" puts them last.
-_UNSCORED = -2.0
-_STATUS_RANK = {
-    Attempt.Status.NOT_STARTED: 0,
-    Attempt.Status.OVERDUE: 1,
-    Attempt.Status.IN_PROGRESS: 2,
-    Attempt.Status.SUBMITTED: 3,
-}
 
 
 def percent(value) -> str:
@@ -54,283 +29,9 @@ def timestamp(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _name_key(row: StudentResult):
-    return (row.name.casefold(), row.username)
-
-
-def _status_key(row: StudentResult):
-    return (_STATUS_RANK[row.status], row.name.casefold(), row.username)
-
-
-def _unscored_last(field: str):
-    """Return a sort key on ``field``, then the name; a row without a value sorts below every value."""
-    value_of = attrgetter(field)
-
-    def key(row: StudentResult):
-        value = value_of(row)
-        return (_UNSCORED if value is None else value, row.name.casefold(), row.username)
-
-    return key
-
-
-def _submitted_key(row: StudentResult):
-    moment = row.submitted_at
-    return (_UNSCORED if moment is None else moment.timestamp(), row.name.casefold(), row.username)
-
-
-# How each column sorts: ties (and unscored rows) in name order, so an order is always total.
-_SORT_KEYS = {
-    "name": _name_key,
-    "status": _status_key,
-    **{
-        field: _unscored_last(field)
-        for field in ("seconds", "voices", "kappa", "named_f1", "spotted_f1", "hits", "false_alarms")
-    },
-    "submitted_at": _submitted_key,
-}
-
-
-class ResultsData(TableListData):
-    """The results lines, sorted by the keys above (django-tables2 would resolve an accessor per row)."""
-
-    def order_by(self, aliases):
-        # Stable sorts from the least significant column to the most: each key ends in the
-        # name, which is unique, so the result is the same as one sort on all of them.
-        for alias in reversed(aliases):
-            order = OrderBy(alias)
-            self.data.sort(key=_SORT_KEYS[order.bare], reverse=order.is_descending)
-
-
-def _number():
+def numeric():
     """Return column attrs that right-align a numeric column."""
     return {"th": {"class": "number"}, "td": {"class": "number"}}
-
-
-class _Column(tables.Column):
-    """
-    A results column, copied cheaply.
-
-    django-tables2 deep-copies a table's columns for every table it makes, so that one
-    table's changes do not reach the next: three quarters of making the results table.
-    Its columns are only ever given new attributes (a header, a default accessor), never
-    changed inside, so a shallow copy keeps tables apart as well.
-    """
-
-    def __deepcopy__(self, memo):
-        return copy.copy(self)
-
-
-class ResultsTable(tables.Table):
-    """
-    One line per student: status, time, and every score the product defines.
-
-    django-tables2 declares the columns, reads the sort and page from the request and
-    pages the lines; the table writes its own header, rows and page links, and the CSV's
-    values. Through django-tables2's templates and bound rows, the 250 cells of a page
-    and the links around them cost several times the rest of a page that every teacher's
-    browser asks for again every 5 s during a lesson.
-    """
-
-    name = _Column(verbose_name=_("Student"))
-    status = _Column(verbose_name=_("Status"))
-    seconds = _Column(verbose_name=_("Minutes"), attrs=_number())
-    voices = _Column(verbose_name=_("Voices"), attrs=_number())
-    kappa = _Column(verbose_name=_("Kappa"), attrs=_number())
-    named_f1 = _Column(verbose_name=_("Named F1"), attrs=_number())
-    spotted_f1 = _Column(verbose_name=_("Spotted F1"), attrs=_number())
-    hits = _Column(verbose_name=_("Hits"), attrs=_number())
-    false_alarms = _Column(verbose_name=_("False alarms"), attrs=_number())
-    submitted_at = _Column(verbose_name=_("Submitted"))
-
-    class Meta:
-        template_name = "teaching/_results_table.html"
-        order_by = ("name",)
-        default = "—"
-        empty_text = _("No students match these filters.")
-        attrs = {"class": "results-table", "id": "results-table"}
-
-    def __init__(self, data: list[StudentResult], *, assignment, key_items: int, **kwargs):
-        super().__init__(ResultsData(list(data)), **kwargs)
-        self.columns["hits"].column.verbose_name = gettext("Hits (of %(n)d)") % {"n": key_items}
-        self.caption = gettext("Results by student")
-        # The template's htmx links swap this region and nothing else.
-        self.region_id = "results-region"
-        # The review page's URL around the student's id (reversed once, not once a row).
-        url = reverse("attempt_review", args=[assignment.pk, 0])
-        self._review_url = url.rpartition("0")[::2]
-
-    # Cells. The table formats its own: django-tables2 would take each of a page's 250
-    # cells through an accessor, a signature inspection, format_html and conditional_escape,
-    # whose checks for lazy strings alone cost more than the rest of the table (measured).
-    # A value of None shows as the column's default ("—") on the page, empty in the CSV.
-
-    def _texts(self) -> dict:
-        """Return, per column, the function that gives a value's text, as the CSV has it."""
-        labels = {value: str(label) for value, label in Attempt.Status.choices}
-        return {
-            "name": str,
-            "status": labels.__getitem__,
-            "seconds": minutes,
-            "voices": percent,
-            "kappa": "{:.2f}".format,
-            "named_f1": percent,
-            "spotted_f1": percent,
-            "hits": int,
-            "false_alarms": int,
-            "submitted_at": timestamp,
-        }
-
-    def _cell_html(self) -> dict:
-        """Return, per column, the function that gives a cell's HTML from its value and row (escaped)."""
-        html = {name: _escaped(text) for name, text in self._texts().items()}
-        before, after = (escape(part) for part in self._review_url)
-        badges = {
-            value: f'<span class="badge status-{value}">{escape(str(label))}</span>'
-            for value, label in Attempt.Status.choices
-        }
-        html["name"] = lambda name, row: (
-            f'<a href="{before}{row.student_pk}{after}" id="student-{row.student_pk}">{escape(name)}</a>'
-        )
-        html["status"] = lambda status, row: badges[status]
-        html["submitted_at"] = lambda moment, row: (
-            f'<time datetime="{moment.isoformat()}">{escape(timestamp(moment))}</time>'
-        )
-        return html
-
-    def body_rows(self) -> str:
-        """Return the rows of the page shown (none: ""), each a row header and a cell per column."""
-        html = self._cell_html()
-        columns = []
-        for index, column in enumerate(self.columns):
-            attrs = _class_attr(_classes(column, "td"))
-            opening, closing = (
-                (f'<th scope="row" {attrs}>', "</th>") if index == 0 else (f"<td {attrs}>", "</td>")
-            )
-            field = StudentResult._fields.index(column.name)
-            columns.append((field, opening, closing, html[column.name], escape(str(column.default))))
-        rows = []
-        for number, row in enumerate(self.paginated_rows.data):
-            parts = ['<tr class="odd">' if number % 2 else '<tr class="even">']
-            for field, opening, closing, cell, default in columns:
-                value = row[field]
-                parts += (opening, default if value is None else cell(value, row), closing)
-            parts.append("</tr>")
-            rows.append("".join(parts))
-        return _html("\n".join(rows))
-
-    def attrs_html(self) -> str:
-        """Return the table tag's attributes, as AttributeDict.as_html would (without format_html)."""
-        attrs = ((name, value) for name, value in self.attrs.items() if name not in AttributeDict.blacklist)
-        return _html(" ".join(f'{name}="{escape(str(value))}"' for name, value in attrs if value is not None))
-
-    def as_values(self, exclude_columns=()):
-        """Return the header, then each row's values (every page, in order), as the CSV has them."""
-        texts = self._texts()
-        columns = [
-            (column.name, column.header, texts[column.name])
-            for column in self.columns.iterall()
-            if not (column.column.exclude_from_export or column.name in exclude_columns)
-        ]
-        yield [str(header) for _, header, _ in columns]
-        for row in self.data:
-            yield [
-                None if (value := getattr(row, name)) is None else text(value) for name, _, text in columns
-            ]
-
-    # Links. The query strings of the sort and page links are built here from the request
-    # once, rather than by a template tag per link.
-
-    def _query(self, **changes) -> str:
-        """Return the request's query string with ``changes`` made (a value of None removes the key)."""
-        params = dict(self.request.GET.lists())
-        for key, value in changes.items():
-            if value is None:
-                params.pop(key, None)
-            else:
-                params[key] = [value]
-        return "?" + urlencode(params, doseq=True)
-
-    def header_row(self) -> str:
-        """Return the header row: each column's label in a link that sorts by it, and its sort state."""
-        region, prefix = escape(self.region_id), escape(self.prefix)
-        sort_field, page_field = self.prefixed_order_by_field, self.prefixed_page_field
-        cells = []
-        for column in self.columns:
-            alias = column.order_by_alias
-            # The classes django-tables2 gives a header: the column's own, orderable, asc or desc.
-            classes = _classes(column, "th")
-            state = arrow = ""
-            if column.is_ordered:
-                classes.add("desc" if alias.is_descending else "asc")
-                state = f' aria-sort="{"descending" if alias.is_descending else "ascending"}"'
-                arrow = "▼" if alias.is_descending else "▲"
-            content = label = escape(str(column.header))
-            if column.orderable:
-                classes.add("orderable")
-                url = escape(self._query(**{sort_field: alias.next, page_field: None}))
-                content = (
-                    f'<a href="{url}" id="{prefix}sort-{escape(column.name)}" class="sort-link" '
-                    f'hx-get="{url}" hx-target="#{region}" hx-swap="outerHTML show:none" '
-                    f'hx-push-url="true" hx-sync="#{region}:replace">{label}'
-                    f'<span class="sort-arrow" aria-hidden="true">{arrow or "⇅"}</span></a>'
-                )
-            cells.append(f'<th scope="col" {_class_attr(classes)}{state}>{content}</th>')
-        return _html(f"<tr>{''.join(cells)}</tr>")
-
-    def page_items(self) -> str:
-        """Return the pagination's items: previous, the page numbers around this one, next ("": one page)."""
-        page = getattr(self, "page", None)
-        if page is None or self.paginator.num_pages < 2:
-            return ""
-        prefix, region = escape(self.prefix), escape(self.region_id)
-
-        def item(number, name, label, *, rel="", current=False):
-            url = escape(self._query(**{self.prefixed_page_field: str(number)}))
-            if current:
-                attrs = ' aria-current="page" class="current-page"'
-            else:
-                attrs = (
-                    f'{rel} hx-get="{url}" hx-target="#{region}" hx-swap="outerHTML" hx-push-url="true" '
-                    f'hx-sync="#{region}:replace"'
-                )
-            return f'<li><a href="{url}" id="{prefix}page-{name}"{attrs}>{label}</a></li>'
-
-        page_word = escape(gettext("Page"))
-        items = []
-        if page.has_previous():
-            label = f'<span aria-hidden="true">‹</span> {escape(gettext("Previous"))}'
-            items.append(item(page.previous_page_number(), "previous", label, rel=' rel="prev"'))
-        for number in table_page_range(page, self.paginator):
-            if number == "...":
-                items.append('<li><span class="page-gap">…</span></li>')
-            else:
-                label = f'<span class="visually-hidden">{page_word} </span>{number}'
-                items.append(item(number, number, label, current=number == page.number))
-        if page.has_next():
-            label = f'{escape(gettext("Next"))} <span aria-hidden="true">›</span>'
-            items.append(item(page.next_page_number(), "next", label, rel=' rel="next"'))
-        return _html("\n".join(items))
-
-
-def _classes(column, cell: str) -> set[str]:
-    """Return the classes a column's attrs give its ``cell`` ("th" or "td"); no other attrs are used."""
-    return set(column.column.attrs.get(cell, {}).get("class", "").split())
-
-
-def _class_attr(classes: set[str]) -> str:
-    """Return a class attribute (sorted, as django-tables2 writes it), or nothing."""
-    return f'class="{escape(" ".join(sorted(classes)))}"' if classes else ""
-
-
-def _html(markup: str) -> str:
-    """Return ``markup`` marked safe: HTML written in this module, every value in it escaped."""
-    # The one place this module marks HTML safe; its callers escape every value they put in.
-    return mark_safe(markup)  # noqa: S308  # nosec B308 B703
-
-
-def _escaped(text):
-    """Return a function that gives a cell's HTML: its value as escaped ``text``."""
-    return lambda value, row: escape(str(text(value)))
 
 
 # Found, partly, misnamed (missed stays blank): dark to light, so the bar reads in greyscale too.
@@ -364,14 +65,14 @@ def item_rows(items: list[ItemStats]) -> list[dict]:
 class ItemTable(tables.Table):
     """How the class did on each key item; sortable, so a teacher can put the most missed first."""
 
-    number = tables.Column(verbose_name=_("#"), attrs=_number())
+    number = tables.Column(verbose_name=_("#"), attrs=numeric())
     text = tables.Column(verbose_name=_("Key item"), orderable=False)
     technique = tables.Column(verbose_name=_("Technique"), order_by=("sort_technique", "number"))
-    found = tables.Column(verbose_name=_("Found"), order_by=("found", "number"), attrs=_number())
-    partly = tables.Column(verbose_name=_("Partly"), order_by=("partly", "number"), attrs=_number())
-    misnamed = tables.Column(verbose_name=_("Misnamed"), order_by=("misnamed", "number"), attrs=_number())
+    found = tables.Column(verbose_name=_("Found"), order_by=("found", "number"), attrs=numeric())
+    partly = tables.Column(verbose_name=_("Partly"), order_by=("partly", "number"), attrs=numeric())
+    misnamed = tables.Column(verbose_name=_("Misnamed"), order_by=("misnamed", "number"), attrs=numeric())
     misnamed_as = tables.Column(verbose_name=_("Most often named as"), orderable=False)
-    missed = tables.Column(verbose_name=_("Missed"), order_by=("missed", "number"), attrs=_number())
+    missed = tables.Column(verbose_name=_("Missed"), order_by=("missed", "number"), attrs=numeric())
     glance = tables.Column(
         verbose_name=_("At a glance"), accessor="number", orderable=False, attrs={"td": {"class": "glance"}}
     )

@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
 from teaching.classwork import StudentResult
 from teaching.models import Assignment
-from teaching.tables import ResultsTable
+from teaching.results_table import ResultsTable
 
 
 def line(pk, name, *, status="in_progress", voices=None, submitted_at=None):
@@ -19,9 +20,9 @@ def line(pk, name, *, status="in_progress", voices=None, submitted_at=None):
     )
 
 
-def table_for(lines, query="", key_items=3):
+def table_for(lines, query="", key_items=3, assignment_pk=7):
     request = RequestFactory().get("/results/" + query)
-    table = ResultsTable(lines, assignment=Assignment(pk=7), key_items=key_items)
+    table = ResultsTable(lines, assignment=Assignment(pk=assignment_pk), key_items=key_items)
     RequestConfig(request, paginate={"per_page": 2}).configure(table)
     return table
 
@@ -60,6 +61,28 @@ def test_rows_escape_names_and_show_dashes_for_what_is_not_there():
     first_page = table_for(LINES).body_rows()
     assert "&lt;Al&gt;</a>" in first_page and "<Al>" not in first_page
     assert '<time datetime="2026-01-02T03:04:00+00:00">2026-01-02 03:04</time>' in first_page
+
+
+def test_the_same_line_in_two_assignments_links_to_each_ones_review():
+    first, second = table_for(LINES, assignment_pk=7), table_for(LINES, assignment_pk=8)
+
+    assert 'href="/assignments/7/students/2/"' in first.body_rows()
+    assert 'href="/assignments/8/students/2/"' in second.body_rows()
+
+
+@pytest.mark.parametrize("query", ["", "?page=2", "?sort=-voices&page=2", "?sort=status&name=x"])
+def test_the_table_is_its_template_around_its_rows(query):
+    table = table_for(LINES, query)
+    rendered = render_to_string(table.template_name, {"table": table, "rows": table.body_rows()})
+
+    assert table.html() == table.html() == rendered
+
+
+def test_a_table_without_rows_says_so():
+    table = table_for([])
+
+    assert table.html() == render_to_string(table.template_name, {"table": table, "rows": ""})
+    assert "No students match these filters." in table.html()
 
 
 @pytest.mark.parametrize(

@@ -7,16 +7,12 @@ its number of queries does not grow with the number of students. While an
 assignment is open, the table and the analysis re-fetch their own fragment.
 """
 
-from functools import lru_cache
-
 import tablib
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -32,10 +28,12 @@ from teaching.classwork import (
     summarise,
 )
 from teaching.filters import AnalysisFilterForm, ResultsFilter, filter_rows
-from teaching.models import Classroom, User
+from teaching.models import Classroom
 from teaching.privacy import spreadsheet_safe
+from teaching.results_page import page_top, results_overview
+from teaching.results_table import PER_PAGE, ResultsTable
 from teaching.review import review_attempt
-from teaching.tables import PER_PAGE, ItemTable, ResultsTable, item_rows
+from teaching.tables import ItemTable, item_rows
 from teaching.work import assignment_for_teacher
 
 # How often an open assignment's table and analysis refresh themselves.
@@ -66,7 +64,12 @@ def _wants_fragment(request):
 
 
 def _live_context(assignment, now):
-    return {"live": assignment.is_open(now), "poll_seconds": POLL_SECONDS, "updated_at": now}
+    return {
+        "live": assignment.is_open(now),
+        "past_due": assignment.is_past_due(now),
+        "poll_seconds": POLL_SECONDS,
+        "updated_at": now,
+    }
 
 
 @require_GET
@@ -77,43 +80,22 @@ def assignment_results(request, pk):
     now = timezone.now()
     work = load_class_scores(assignment, now=now)
     table = _results_table(request, work, paginate=True)
+    live = _live_context(assignment, now)
     context = {
         "assignment": assignment,
         "table": table,
-        "summary": summarise(work),
+        "overview": results_overview(
+            assignment, request.GET, shown=table.paginator.count, summary=summarise(work)
+        ),
         "sort": request.GET.get("sort", ""),
-        **_live_context(assignment, now),
+        **live,
     }
     template = "teaching/assignment_results.html"
     if _wants_fragment(request):
         template += "#results-region"
     else:
-        context["filter_panel"] = filter_panel(get_language(), assignment.pk, _filter_query(request))
+        context["page_top"] = page_top(assignment, request.GET, live=live["live"], past_due=live["past_due"])
     return render(request, template, context)
-
-
-def _filter_query(request) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Return the values the request gives the filter's fields, as filter_panel takes them."""
-    return tuple((name, tuple(request.GET.getlist(name))) for name in ResultsFilter.base_filters)
-
-
-@lru_cache(maxsize=256)
-def filter_panel(language: str, assignment_pk: int, query: tuple) -> str:
-    """
-    Return the filter form's fields as HTML, filled in from ``query`` ((field, values) pairs).
-
-    Django renders a form through a template per widget and per checkbox: as long as the
-    rest of the page takes. The HTML depends only on these arguments, and a teacher's page
-    loads repeat few of them, so the last 256 are kept in each process.
-    """
-    data = QueryDict(mutable=True)
-    for name, values in query:
-        data.setlist(name, values)
-    form = ResultsFilter(data, queryset=User.objects.none(), assignment=None).form
-    with translation.override(language):
-        return render_to_string(
-            "teaching/_results_filter_panel.html", {"form": form, "assignment_pk": assignment_pk}
-        )
 
 
 @require_GET
