@@ -111,6 +111,7 @@ class Run:
     datasets: dict = field(default_factory=dict)
     costs: dict = field(default_factory=dict)
     other_work: dict = field(default_factory=dict)  # part → share of the machine's CPU other work used
+    redis: bool = False  # whether the single-server parts' workers shared their cache in Redis
     notes: list = field(default_factory=list)
     session_check: tuple | None = None
     throttle_check: tuple | None = None
@@ -238,6 +239,12 @@ def render(run: Run) -> str:
             "",
         ]
     m = machine()
+    cache = (
+        "the cache in Redis (shared by a server's workers, and by the two scale-out servers), emptied "
+        "before each part so that every part starts with cold caches"
+        if run.redis
+        else "the cache in each worker's own memory (LocMem: Redis did not answer)"
+    )
     lines += [
         f"Run {run.started_at}, {run.profile_name} profile, {run.seconds / 60:.1f} minutes in all "
         f"(one-minute load average {run.load_before[0]:.2f} at the start; {run.load_after[0]:.2f} at the "
@@ -253,7 +260,7 @@ def render(run: Run) -> str:
         f"Each app server: gunicorn, {run.workers} sync workers (the two scale-out servers, sharing "
         f"these cores: {max(run.workers // 2, 1)} each), `DEBUG` off, WhiteNoise with the manifest "
         "storage after `collectstatic`, `bench.settings` (production settings without the TLS redirect), "
-        "no access log. Load tools on the same machine over loopback.",
+        f"{cache}, no access log. Load tools on the same machine over loopback.",
         "",
     ]
     for kind, counts in run.datasets.items():

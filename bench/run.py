@@ -1,12 +1,14 @@
 """
 Lens under load: ``make bench`` (or ``python -m bench.run [--quick]``).
 
-Serves the app as production does (gunicorn, DEBUG off, WhiteNoise with a manifest),
-first on SQLite, then on PostgreSQL, then as two app servers sharing PostgreSQL and
-Redis. For each it generates the school, measures the floor (a bare Django view
-behind the same middleware) and the product's pages with wrk, runs the classroom and
-school simulations with locust, checks every acknowledged save against the database,
-and reads the workers' peak memory. Prints one table and writes ``bench/results.md``.
+Serves the app as production does (gunicorn, DEBUG off, WhiteNoise with a manifest,
+the cache in Redis as soon as there are several workers), first on SQLite, then on
+PostgreSQL, then as two app servers sharing PostgreSQL and Redis. Redis is emptied
+before each part, so every part starts with cold caches. For each it generates the
+school, measures the floor (a bare Django view behind the same middleware) and the
+product's pages with wrk, runs the classroom and school simulations with locust, checks
+every acknowledged save against the database, and reads the workers' peak memory.
+Prints one table and writes ``bench/results.md``.
 """
 
 import argparse
@@ -29,6 +31,7 @@ from bench.servers import (
     AppServer,
     OtherWork,
     drop_postgres_database,
+    empty_redis,
     fresh_database,
     postgres_version,
     redis_version,
@@ -69,6 +72,12 @@ def main():
     run = report.Run(profile_name="quick" if profile.quick else "full", workers=args.workers)
     run.load_before = wait_for_quiet(profile)
     run.versions = report.versions(postgres=postgres_version(), redis=redis_version())
+    run.redis = bool(run.versions["Redis"])
+    if not run.redis:
+        run.notes.append(
+            "Redis did not answer on 127.0.0.1:6379: each single-server worker kept its own cache "
+            "(LocMem), which docs/deploy.md does not allow with several workers."
+        )
     secret = secrets.token_urlsafe(64)
     base_env = {
         **{
@@ -157,7 +166,12 @@ def single_server(run, kind, base_env, profile, workers):
         run.costs[kind] = (
             json.loads(costs.stdout) if costs.returncode == 0 else {"error": costs.stderr[-300:]}
         )
-    server = AppServer(env=env, workers=workers, label=kind)
+    server_env = env
+    if run.redis:
+        # The workers share their cache, as docs/deploy.md requires; empty, like every part's.
+        server_env = {**env, "REDIS_URL": REDIS_URL}
+        empty_redis()
+    server = AppServer(env=server_env, workers=workers, label=kind)
     try:
         floor = None
         for scenario in scenarios(data):
@@ -192,6 +206,8 @@ def scale_out(run, base_env, profile, workers, school=None):
         # The single-server run's school: the next ten classes have not been simulated yet.
         env, data, data_path = school
     env = {**env, "REDIS_URL": REDIS_URL}
+    # The PostgreSQL part cached the same school's scores: start cold, as every part does.
+    empty_redis()
     # The two servers share this machine's cores, so they share its workers too: each gets half.
     # (On machines of their own, each would run 2 × its own cores, as docs/deploy.md says.)
     half = max(workers // 2, 1)

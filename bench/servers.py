@@ -69,6 +69,13 @@ def redis_version():
     return None
 
 
+def empty_redis():
+    """Empty the bench's Redis database: each part's app servers start with no cached scores or throttles."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_timeout=3).flushdb()
+
+
 def fresh_database(kind):
     """Return the DATABASE_URL of an empty database of ``kind`` ("sqlite" or "postgres")."""
     if kind == "sqlite":

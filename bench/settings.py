@@ -2,7 +2,7 @@
 Settings the benchmark serves Lens with: production's, on plain HTTP over loopback.
 
 The runner sets ``SECRET_KEY``, ``DATABASE_URL`` and ``BENCH_STATIC_ROOT`` (and
-``REDIS_URL`` for the scale-out run) in the environment before anything imports this.
+``REDIS_URL`` for the app servers) in the environment before anything imports this.
 """
 
 import os

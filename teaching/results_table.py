@@ -217,6 +217,7 @@ class ResultsTable(tables.Table):
         query = tuple(
             (name, tuple(values)) for name, values in self.request.GET.lists() if name != page_field
         )
+        # Columns, attributes and texts are the class's, but the header of hits and the language.
         key = (
             (get_language(), self.template_name, self.prefix, self.region_id, self.key_items),
             (query, tuple(self.order_by), page and (page.number, self.paginator.num_pages)),
