@@ -171,14 +171,29 @@ def single_server(run, kind, base_env, profile, workers):
         # The workers share their cache, as docs/deploy.md requires; empty, like every part's.
         server_env = {**env, "REDIS_URL": REDIS_URL}
         empty_redis()
-    server = AppServer(env=server_env, workers=workers, label=kind)
+    # Sets the sessions' idle clocks before each scenario (bench/sessions.py).
+    stamper = subprocess.Popen(
+        [PY, "-m", "bench.sessions"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        server = AppServer(env=server_env, workers=workers, label=kind)
+    except Exception:
+        stamper.kill()
+        raise
     try:
         floor = None
         for scenario in scenarios(data):
             say(f"{kind}: {scenario.name}")
             if scenario.lines:
-                # As in a lesson under way, not a minute after the last scenario (bench/sessions.py).
-                subprocess.run([PY, "-m", "bench.sessions"], cwd=ROOT, env=env, check=True)
+                # As in a lesson under way, not a minute after the last scenario.
+                stamper.stdin.write("\n")
+                stamper.stdin.flush()
+                stamper.stdout.readline()
             result = throughput(server, scenario, data, profile)
             floor = floor or result
             run.rows.append(report.Row(kind, scenario, result, floor))
@@ -194,6 +209,8 @@ def single_server(run, kind, base_env, profile, workers):
             run.sims.append(report.Sim(name, kind, 1, seconds, *sim))
         run.memory[kind] = server.peak_worker_memory_kib()
     finally:
+        stamper.stdin.close()
+        stamper.wait(timeout=30)
         server.stop()
     return env, data, data_path
 

@@ -1,5 +1,5 @@
 """
-Put every session of the school in the middle of a lesson: ``python -m bench.sessions``.
+Put every session of the school in the middle of a lesson, on demand: ``python -m bench.sessions``.
 
 Lens refreshes a signed-in session's idle clock at most once a minute, and that refresh
 is a write (teaching.middleware.SessionIdleTimeoutMiddleware). A student at work sends a
@@ -11,10 +11,13 @@ session's clock to a moment of the last minute, spread evenly, as bench.dataset 
 it makes the school: during a scenario of a few seconds, as many sessions come due as in
 a lesson under way.
 
-Run with the same environment as bench.dataset.
+Run with the same environment as bench.dataset. The process sets the clocks each time it
+reads a line, and answers each with one: the runner keeps it for a whole part, so that
+a scenario waits a fraction of a second for it rather than for Django to start.
 """
 
 import random
+import sys
 import time
 
 import django
@@ -41,7 +44,10 @@ def restamp(*, now: float, rng: random.Random) -> int:
 
 def main():
     django.setup()
-    restamp(now=time.time(), rng=random.Random())
+    rng = random.Random()
+    for _request in sys.stdin:
+        count = restamp(now=time.time(), rng=rng)
+        print(count, flush=True)
 
 
 if __name__ == "__main__":
