@@ -173,9 +173,10 @@ def _save_one(student, assignment, segment, form) -> dict:
                 revision=form.seen_revision,
             )
             record_activity(attempt)
-            answered = answered_count(attempt)
     except AnswerChanged as changed:
         return {"status": 409, "message": str(changed)}
+    # Counted after the commit: on SQLite every other save waits while a transaction writes.
+    answered = answered_count(attempt)
     # The new revision goes back to the page, which sends it with its next change.
     return {
         "saved": True,
