@@ -363,9 +363,15 @@ def render(run: Run) -> str:
     for row in run.rows:
         met, reason = row.budget()
         if met is not None:
-            lines.append(f"- {row.scenario.name}, {row.database}: {_mark(met)} — {reason}")
+            why = "" if met else _why_missed(run, row)
+            lines.append(f"- {row.scenario.name}, {row.database}: {_mark(met)} — {reason}{why}")
     for sim in run.sims:
         met, reason = sim.budget()
+        if not met and sim.servers > 1:
+            reason += (
+                ". Why: the servers share this machine's two cores, each with half the single"
+                " server's workers, so a burst on one waits behind half as many (Scale-out above)"
+            )
         lines.append(
             f"- {sim.name} simulation, {sim.database}, {sim.servers} server(s): {_mark(met)} — {reason}"
         )
@@ -418,6 +424,24 @@ def _scale_comparison(run):
         "the load over two servers costs, not a speed-up.",
     ]
     return rows
+
+
+def _why_missed(run, row):
+    """Return why a scenario fell short, from what one request of it costs inside Django."""
+    costs = next((c for c in run.costs.values() if "error" not in c), {})
+    floor = costs.get("floor (bare Django view)", {}).get("cpu_ms")
+    signed_in = costs.get("floor, signed in", {}).get("cpu_ms")
+    cost = costs.get(row.scenario.name, {}).get("cpu_ms")
+    if not (floor and signed_in and cost):
+        return ""
+    why = (
+        f". Why: one request needs {cost / floor:.1f} × the floor's CPU inside Django, of which"
+        f" {signed_in / floor:.1f} × is reading the session and the user before any view runs"
+        " (the cost table above; bench/notes.md says where the rest goes)"
+    )
+    if row.database == "postgres":
+        why += ", and PostgreSQL's own work shares the same two cores"
+    return why
 
 
 def _costs_table(run):
