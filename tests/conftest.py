@@ -43,6 +43,20 @@ def seed_lesson(lessons):
 
 
 @pytest.fixture
+def fast_password_hashing(settings):
+    """Hash passwords quickly (a live server shares these settings): logging in costs milliseconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    """Two teachers' classes, a student in each, with work (tests/world.py)."""
+    from tests.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
 def make_user(db):
     from teaching.models import User
 

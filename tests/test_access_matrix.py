@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.headers import assert_security_headers
-from tests.world import build_world
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 ROLES = (
     "anonymous",
@@ -208,16 +209,6 @@ ROUTES = list(_routes(get_resolver().url_patterns))
 
 
 # Helpers ---------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def client_for(user, **options):

@@ -18,25 +18,15 @@ from hypothesis import strategies as st
 
 from teaching.models import Attempt, Mark, VoiceAnswer
 from tests.test_access_matrix import changed_tables, snapshot
-from tests.world import BODY, build_world
+from tests.world import BODY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 FORM = "application/x-www-form-urlencoded"
 HUGE = 10**12
 ENORMOUS = 10**30  # Past every integer column: must not reach the database as a number.
 MEGABYTE = "x" * 1_000_000
 NOT_UTF8 = b"\xff\xfe\xc3"  # Two bytes that never occur in UTF-8, and a sequence cut short.
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def client_for(world, role):

@@ -7,17 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.headers import csp_directives
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def signed_in(user, **options):

@@ -11,22 +11,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from teaching.models import Mark, Technique, VoiceAnswer
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.usefixtures("fast_password_hashing"),
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 CHANGED = "Changed in another tab — reload to see the latest answer."
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Hash quickly (the live server shares these settings): keeps each test well under 20 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.fixture

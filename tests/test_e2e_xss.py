@@ -27,6 +27,7 @@ from tests.hostile import (
 )
 
 pytestmark = [
+    pytest.mark.usefixtures("fast_password_hashing"),
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     pytest.mark.browser_context_args(bypass_csp=True),
@@ -41,12 +42,6 @@ SCRIPT_URLS = """
     .filter((value) => value && /^\\s*javascript:/i.test(value));
 }
 """
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Hash quickly (the live server shares these settings): keeps each test well under 20 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -14,17 +14,8 @@ from django.utils import timezone
 
 from teaching.models import Assignment, Attempt, Classroom, Enrollment, Mark, User, VoiceAnswer
 from teaching.privacy import CSV_COLUMNS, EXPORT_FORMAT, class_csv, class_data
-from tests.world import build_world
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def client_for(user):

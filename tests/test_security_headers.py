@@ -6,17 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.headers import assert_security_headers, csp_directives
-from tests.world import build_world
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def client_for(user):
