@@ -44,17 +44,9 @@ def assignment_for_student(student, assignment_pk, *, now=None):
     alias = router.db_for_read(Assignment)
     sql, assignment_columns, classroom_columns, attempt_columns = _student_assignment_query(alias)
     params = [student.pk, student.pk, assignment_pk, connections[alias].ops.adapt_datetimefield_value(now)]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404
-    split = len(assignment_columns)
-    assignment = assignment_columns.instance(row[:split])
-    assignment.classroom = classroom_columns.instance(row[split : split + len(classroom_columns)])
-    split += len(classroom_columns)
-    assignment.lesson = lesson_with_article(assignment.lesson_id, row[split])
-    attempt_row = row[split + 1 :]
+    assignment, attempt_row = _assignment_from_row(
+        _one_row_or_404(alias, sql, params), assignment_columns, classroom_columns
+    )
     attempt = attempt_columns.instance(attempt_row) if attempt_row[0] is not None else None
     if attempt is not None:
         attempt.assignment = assignment
@@ -98,15 +90,8 @@ def assignment_for_teacher(teacher, assignment_pk):
         raise Http404
     alias = router.db_for_read(Assignment)
     sql, assignment_columns, classroom_columns = _teacher_assignment_query(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [assignment_pk, teacher.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404
-    split = len(assignment_columns)
-    assignment = assignment_columns.instance(row[:split])
-    assignment.classroom = classroom_columns.instance(row[split:-1])
-    assignment.lesson = lesson_with_article(assignment.lesson_id, row[-1])
+    row = _one_row_or_404(alias, sql, [assignment_pk, teacher.pk])
+    assignment, _rest = _assignment_from_row(row, assignment_columns, classroom_columns)
     return assignment
 
 
@@ -125,6 +110,30 @@ def _teacher_assignment_query(alias):
         " WHERE a.id = %s AND c.teacher_id = %s"
     )
     return sql, assignment_columns, classroom_columns
+
+
+def _one_row_or_404(alias, sql, params) -> tuple:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _assignment_from_row(row, assignment_columns, classroom_columns) -> tuple[Assignment, tuple]:
+    """
+    Return the assignment, with its class and lesson, from a row of the queries above; and the rest.
+
+    The row starts with the assignment's columns, then the class's, then the lesson's
+    content version.
+    """
+    split = len(assignment_columns)
+    assignment = assignment_columns.instance(row[:split])
+    assignment.classroom = classroom_columns.instance(row[split : split + len(classroom_columns)])
+    split += len(classroom_columns)
+    assignment.lesson = lesson_with_article(assignment.lesson_id, row[split])
+    return assignment, row[split + 1 :]
 
 
 _LESSONS = RenderedOnce(max_entries=32)
